@@ -1,0 +1,42 @@
+"""The document model every reader produces: one article, whatever format it came in.
+
+Like pandoc's AST, one model sits between many readers and the later stages, but cut
+down to what a news brief has: a title and metadata, then a flat run of blocks
+(headings, paragraphs, list items, quotes, photo captions) whose text is kept
+exactly as the source wrote it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "quote", "caption"]
+
+
+@dataclass
+class Block:
+    """One unit of article text, never merged with its neighbours downstream."""
+
+    kind: BlockKind
+    text: str
+    level: int = 0      # heading level, or nesting depth of a list item (0 = top)
+    label: str = ""     # list item marker as printed: "10." for numbered, "" for bullets
+    credit: str = ""    # who took a captioned photo
+
+
+@dataclass
+class Meta:
+    """What the brief says about the article besides its text."""
+
+    title: str
+    date: str = ""           # ISO 8601 day, "" when the source gives none
+    credit: str = ""         # the outlet the article comes from
+    language: str = ""       # BCP 47 tag (zh-Hant-TW, zh-Hans…); "" = detect from the text
+
+
+@dataclass
+class Document:
+    slug: str
+    source: str  # path of the file it was read from, as given on the command line
+    meta: Meta
+    blocks: list[Block]
