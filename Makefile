@@ -1,0 +1,120 @@
+# Bilingual news briefs.
+#   make          install what is missing, then build every brief in source/
+#   make test     run the test suite
+#   make bench    run the benchmarks;  make eval: score translation on the dev set
+#   make clean    remove build/
+# Options (make VAR=value): SCRIPTS="zh-Hant zh-Hans" (PDFs to make), SOURCE_DIR, BUILD_DIR,
+# BASE_URL (for the feed), PYTHON (interpreter used to create the venv).
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SECONDARY:            # keep every stage's JSON: it is what makes rebuilds incremental
+.SUFFIXES:
+MAKEFLAGS   += --no-builtin-rules --no-print-directory
+
+PYTHON     ?= python3
+VENV       ?= .venv
+PY         := $(VENV)/bin/python
+SOURCE_DIR ?= source
+BUILD_DIR  ?= build
+SCRIPTS    ?= zh-Hant zh-Hans
+BASE_URL   ?= ./
+DEBS       := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+
+EXTS    := md markdown txt html htm docx odt rst
+SOURCES := $(foreach e,$(EXTS),$(wildcard $(SOURCE_DIR)/*.$(e)))
+SLUGS   := $(basename $(notdir $(SOURCES)))
+ifneq ($(words $(SLUGS)),$(words $(sort $(SLUGS))))
+$(error two files in $(SOURCE_DIR)/ share a name: $(sort $(foreach s,$(SLUGS),$(if $(word 2,$(filter $(s),$(SLUGS))),$(s)))))
+endif
+
+SETUP   := $(VENV)/.installed $(VENV)/.debs $(VENV)/.model
+STAGE    = $(PY) -m pipeline
+CODE     = pipeline/$(1).py pipeline/jsonio.py
+PAGES   := $(foreach s,$(SLUGS),$(BUILD_DIR)/$(s)/index.html)
+PDFS    := $(foreach s,$(SLUGS),$(foreach c,$(SCRIPTS),$(BUILD_DIR)/$(s)/$(s).$(c).pdf))
+
+.PHONY: all briefs site setup test bench eval clean
+.DEFAULT_GOAL := all
+
+# Briefs are built with --keep-going, so one bad article cannot stop the others; the
+# index is then written for whatever built, and the exit status reports any failure.
+all: setup
+	@status=0; $(MAKE) -s -k briefs || status=$$?; \
+	$(MAKE) -s site; \
+	if [ $$status -ne 0 ]; then echo "make: some briefs failed; see the errors above" >&2; fi; \
+	exit $$status
+
+briefs: $(PAGES) $(PDFS)
+
+site: $(BUILD_DIR)/index.html
+
+setup: $(SETUP)
+
+# --- setup: each step leaves a stamp in the venv, so it runs once -------------------
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2> >(grep -v 'is ignored: it is neither' >&2)
+	@touch $@
+
+# WeasyPrint needs a CJK font, and harfbuzz's subsetter to embed it quickly;
+# the tests read PDFs with poppler's pdftotext.
+$(VENV)/.debs:
+	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@mkdir -p $(VENV) && touch $@
+
+$(VENV)/.model: | $(VENV)/.installed
+	@$(STAGE) model
+	@touch $@
+
+# --- one article: each stage's JSON under build/<slug>/ -------------------------------
+define READ_RULE
+$(BUILD_DIR)/%/document.json: $(SOURCE_DIR)/%.$(1) $(call CODE,read) pipeline/document.py | $(SETUP)
+	@$$(STAGE) read $$< $$@
+endef
+$(foreach e,$(EXTS),$(eval $(call READ_RULE,$(e))))
+
+$(BUILD_DIR)/%/scripts.json: $(BUILD_DIR)/%/document.json $(call CODE,scripts)
+	@$(STAGE) scripts $< $@
+
+$(BUILD_DIR)/%/segments.json: $(BUILD_DIR)/%/scripts.json $(call CODE,segment)
+	@$(STAGE) segment $< $@
+
+$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(call CODE,translate) | $(VENV)/.model
+	@$(STAGE) translate $< $@
+
+$(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align)
+	@$(STAGE) align $(wordlist 1,2,$^) $@
+
+TEMPLATES := $(wildcard templates/*)
+
+$(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/aligned.json $(TEMPLATES) $(call CODE,render)
+	@$(STAGE) html $< $@ --scripts $(SCRIPTS)
+
+.SECONDEXPANSION:
+$(BUILD_DIR)/%.pdf: $$(dir $$@)aligned.json $(TEMPLATES) $(call CODE,render)
+	@$(STAGE) pdf $< $@ --script $(lastword $(subst ., ,$*))
+
+# The index lists every brief that has a page, including ones whose newest source failed.
+$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/aligned.json) $(TEMPLATES) $(call CODE,site) | $(VENV)/.installed
+	@$(STAGE) site $(BUILD_DIR) $(SLUGS) --scripts $(SCRIPTS) --base-url '$(BASE_URL)'
+
+# --- checks ----------------------------------------------------------------------------
+test: setup
+	@$(PY) -m pytest -q
+
+bench: setup
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	@$(PY) bench/run.py
+
+eval: setup
+	@$(PY) bench/eval.py
+
+clean:
+	rm -rf $(BUILD_DIR)

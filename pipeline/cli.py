@@ -1,0 +1,135 @@
+"""Command line: one sub-command per stage, each reading and writing files.
+
+Make calls these one file at a time (see the Makefile), so an article is rebuilt
+only from the stage whose input changed. Bad input ends with one line on stderr,
+"error: FILE: PROBLEM", and exit status 1.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import jsonio
+from .errors import SourceError
+
+
+def _read(args: argparse.Namespace) -> str:
+    from .read import read
+    doc = read(args.source)
+    jsonio.dump(doc, args.out)
+    return f"{len(doc.blocks)} blocks"
+
+
+def _scripts(args: argparse.Namespace) -> str:
+    from .document import Document
+    from .scripts import convert
+    doc = convert(jsonio.load(Document, args.input))
+    jsonio.dump(doc, args.out)
+    return f"source in {doc.script}, other script by OpenCC {', '.join(doc.configs.values())}"
+
+
+def _segment(args: argparse.Namespace) -> str:
+    from .scripts import ScriptedDocument
+    from .segment import segment
+    doc = segment(jsonio.load(ScriptedDocument, args.input))
+    jsonio.dump(doc, args.out)
+    units = doc.all_sentences()
+    return f"{len(units)} sentences, {sum(len(u.clauses) for u in units)} clauses"
+
+
+def _translate(args: argparse.Namespace) -> str:
+    from .segment import SegmentedDocument
+    from .translate import translate
+    result = translate(jsonio.load(SegmentedDocument, args.input))
+    jsonio.dump(result, args.out)
+    return f"{len(result.units)} sentences"
+
+
+def _align(args: argparse.Namespace) -> str:
+    from .align import align
+    from .segment import SegmentedDocument
+    from .translate import Translations
+    doc = align(jsonio.load(SegmentedDocument, args.segments), jsonio.load(Translations, args.translations))
+    jsonio.dump(doc, args.out)
+    return f"{sum(len(b.rows) for b in doc.blocks)} rows"
+
+
+def _html(args: argparse.Namespace) -> str:
+    from .align import AlignedDocument
+    from .render import render_html
+    jsonio.write_text_atomic(args.out, render_html(jsonio.load(AlignedDocument, args.input), args.scripts))
+    return str(args.out)
+
+
+def _pdf(args: argparse.Namespace) -> str:
+    from .align import AlignedDocument
+    from .render import render_pdf
+    jsonio.write_text_atomic(args.out, render_pdf(jsonio.load(AlignedDocument, args.input), args.script))
+    return str(args.out)
+
+
+def _site(args: argparse.Namespace) -> str:
+    from .align import AlignedDocument
+    from .site import entry, render_feed, render_index
+    entries = []
+    for slug in args.slugs:
+        aligned = args.build / slug / "aligned.json"
+        if (args.build / slug / "index.html").is_file() and aligned.is_file():
+            entries.append(entry(jsonio.load(AlignedDocument, aligned), args.scripts,
+                                 aligned.stat().st_mtime))
+    jsonio.write_text_atomic(args.build / "index.html", render_index(entries))
+    jsonio.write_text_atomic(args.build / "feed.xml", render_feed(entries, args.base_url))
+    return f"{len(entries)} briefs listed"
+
+
+def _model(args: argparse.Namespace) -> str:
+    from .provision import ensure
+    return f"model ready in {ensure()}"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def command(name: str, run, help: str, *files: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help)
+        for f in files:
+            c.add_argument(f, type=Path)
+        c.set_defaults(run=run)
+        return c
+
+    command("read", _read, "source file → document.json", "source", "out")
+    command("scripts", _scripts, "document.json → scripts.json (zh-Hant and zh-Hans)", "input", "out")
+    command("segment", _segment, "scripts.json → segments.json (sentences, clauses)", "input", "out")
+    command("translate", _translate, "segments.json → translations.json", "input", "out")
+    command("align", _align, "segments.json + translations.json → aligned.json",
+            "segments", "translations", "out")
+    html = command("html", _html, "aligned.json → side-by-side HTML page", "input", "out")
+    html.add_argument("--scripts", nargs="+", default=["zh-Hant", "zh-Hans"],
+                      choices=["zh-Hant", "zh-Hans"], help="scripts that have a PDF to link to")
+    pdf = command("pdf", _pdf, "aligned.json → PDF brief in one script", "input", "out")
+    pdf.add_argument("--script", required=True, choices=["zh-Hant", "zh-Hans"])
+    site = command("site", _site, "index.html and feed.xml listing every built brief", "build")
+    site.add_argument("slugs", nargs="*")
+    site.add_argument("--scripts", nargs="+", default=["zh-Hant", "zh-Hans"], choices=["zh-Hant", "zh-Hans"])
+    site.add_argument("--base-url", default="./", help="absolute URL the site is published at (for the feed)")
+    command("model", _model, "install and verify the translation model")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    started = time.perf_counter()
+    name = getattr(args, "source", None) or getattr(args, "input", None) or getattr(args, "segments", "")
+    try:
+        summary = args.run(args)
+    except SourceError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except Exception as err:  # noqa: BLE001 — one line naming the file beats a traceback in a cron mail
+        print(f"error: {name or args.command}: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+    print(f"{args.command:>9}  {name}: {summary} ({time.perf_counter() - started:.1f} s)")
+    return 0

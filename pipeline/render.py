@@ -1,0 +1,83 @@
+"""Stage 6, render: an aligned article → side-by-side HTML page and PDF briefs.
+
+Jinja templates (with autoescape, so text from a source can never become markup)
+live in templates/, apart from the code, as Pelican keeps themes. The PDF is the
+print template laid out by WeasyPrint; its url_fetcher only serves files from
+templates/, so a build never reaches the network.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from .align import AlignedDocument
+from .scripts import SCRIPTS, Script
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SCRIPT_NAMES = {"zh-Hant": "繁體", "zh-Hans": "简体"}
+MODEL_CREDIT = ("English by machine translation: OPUS-MT (Tiedemann & Thottingal, EAMT 2020), "
+                "licensed CC BY 4.0, in the Argos Translate package {model}.")
+MT_NOTE = "The English is machine translation and has not been checked by a person."
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(script_names=SCRIPT_NAMES, scripts=SCRIPTS, mt_note=MT_NOTE)
+    env.filters["longdate"] = long_date
+    return env
+
+
+def long_date(iso: str) -> str:
+    """2025-11-21 → '21 November 2025'; empty stays empty."""
+    return dt.date.fromisoformat(iso).strftime("%-d %B %Y") if iso else ""
+
+
+def context(doc: AlignedDocument) -> dict[str, object]:
+    return {
+        "doc": doc,
+        "source_name": Path(doc.source).name,
+        "model_credit": MODEL_CREDIT.format(model=doc.model),
+        "pdf_name": lambda script: pdf_name(doc.slug, script),
+    }
+
+
+def pdf_name(slug: str, script: Script) -> str:
+    return f"{slug}.{script}.pdf"
+
+
+def render_html(doc: AlignedDocument, pdf_scripts: list[Script]) -> str:
+    """The web page: both scripts present, a switch chooses which one shows."""
+    return environment().get_template("brief.html.j2").render(
+        **context(doc), pdf_scripts=pdf_scripts)
+
+
+def render_print_html(doc: AlignedDocument, script: Script) -> str:
+    return environment().get_template("brief-print.html.j2").render(**context(doc), script=script)
+
+
+def local_only(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:
+    """WeasyPrint url_fetcher that serves files under templates/ and nothing else."""
+    import weasyprint
+
+    if not url.startswith("file://") or not Path(url[7:]).resolve().is_relative_to(TEMPLATES):
+        raise ValueError(f"not fetched (briefs are built offline): {url}")
+    return weasyprint.default_url_fetcher(url, timeout, ssl_context)
+
+
+def render_pdf(doc: AlignedDocument, script: Script) -> bytes:
+    """An A4 brief in one script; WeasyPrint is imported only here, as it is slow to load."""
+    import weasyprint
+
+    html = weasyprint.HTML(string=render_print_html(doc, script), base_url=str(TEMPLATES) + "/",
+                           url_fetcher=local_only)
+    return html.write_pdf()
