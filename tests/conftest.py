@@ -1,0 +1,72 @@
+"""Shared fixtures: one real build (model, OpenCC, pandoc, WeasyPrint) of the seeds
+plus two problem articles, in a temporary folder, driven by the real Makefile."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pipeline import jsonio
+from pipeline.align import AlignedDocument
+from pipeline.read import read
+from pipeline.scripts import convert
+from pipeline.segment import SegmentedDocument, segment
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = sorted((REPO / "source").glob("*.md"))
+SHARED_SEEDS = REPO.parent / "shared" / "seeds"
+
+INJECTION = """---
+title: 測試<script>alert("標題")</script>
+date: 2025-11-21
+---
+
+記者會上有人寫下<script>alert("x")</script>這段文字。
+"""
+MALFORMED = """---
+title: [沒有結束的標題
+date: 2025-11-21
+---
+
+這篇文章的前置資料壞了。
+"""
+
+
+@dataclass
+class Build:
+    root: Path
+    source: Path
+    out: Path
+    first: subprocess.CompletedProcess
+
+    def make(self, *args: str) -> subprocess.CompletedProcess:
+        return make(self.source, self.out, *args)
+
+
+def make(source: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "-C", str(REPO), f"SOURCE_DIR={source}", f"BUILD_DIR={out}", *args],
+                          capture_output=True, text=True, timeout=1200)
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    root = tmp_path_factory.mktemp("briefs")
+    source = root / "source"
+    source.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, source / seed.name)
+    (source / "injection.md").write_text(INJECTION, encoding="utf-8")
+    (source / "malformed.md").write_text(MALFORMED, encoding="utf-8")
+    return Build(root, source, root / "build", make(source, root / "build"))
+
+
+@pytest.fixture(scope="session")
+def segmented() -> dict[str, SegmentedDocument]:
+    return {p.stem: segment(convert(read(p))) for p in SEEDS}
+
+
+def aligned(build: Build, slug: str) -> AlignedDocument:
+    return jsonio.load(AlignedDocument, build.out / slug / "aligned.json")
