@@ -109,9 +109,12 @@ $(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/aligned.json) $(TEMPLATES) $(
 test: setup
 	@$(PY) -m pytest -q
 
+# opencc-python-reimplemented installs a module named `opencc` too: it gets its own venv.
 bench: setup
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
-	@$(PY) bench/run.py
+	@test -x $(VENV)/opencc-reimplemented/bin/python || $(PYTHON) -m venv $(VENV)/opencc-reimplemented
+	@$(VENV)/opencc-reimplemented/bin/pip install --quiet --disable-pip-version-check \
+	  opencc-python-reimplemented==0.1.7 2> >(grep -v 'is ignored: it is neither' >&2)
+	@$(PY) bench/run.py $(VENV)/opencc-reimplemented/bin/python
 
 eval: setup
 	@$(PY) bench/eval.py

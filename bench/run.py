@@ -1,0 +1,12 @@
+"""`make bench`: every benchmark, one after the other, printed as tables."""
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+if __name__ == "__main__":
+    other = sys.argv[1]
+    for script, args in (("opencc_bindings.py", [other]), ("build_times.py", [])):
+        print(f"\n## {script}", flush=True)
+        subprocess.run([sys.executable, str(HERE / script), *args], check=True)
