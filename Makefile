@@ -86,16 +86,22 @@ $(BUILD_DIR)/%/scripts.json: $(BUILD_DIR)/%/document.json $(call CODE,scripts)
 $(BUILD_DIR)/%/segments.json: $(BUILD_DIR)/%/scripts.json $(call CODE,segment)
 	@$(STAGE) segment $< $@
 
-$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(call CODE,translate) | $(VENV)/.model
-	@$(STAGE) translate $< $@
+GLOSSARIES := $(wildcard $(SOURCE_DIR)/glossary.tsv)
+TERMS      := pipeline/data/glossary.tsv pipeline/glossary.py pipeline/numbers.py pipeline/checks.py
+
+$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(call CODE,translate) $(TERMS) $(GLOSSARIES) | $(VENV)/.model
+	@$(STAGE) translate $< $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 $(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align)
 	@$(STAGE) align $(wordlist 1,2,$^) $@
 
 TEMPLATES := $(wildcard templates/*)
 
-$(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/aligned.json $(TEMPLATES) $(call CODE,render)
-	@$(STAGE) html $< $@ --scripts $(SCRIPTS)
+$(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/aligned.json $(call CODE,quality) pipeline/checks.py
+	@$(STAGE) quality $< $@
+
+$(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/quality.json $(TEMPLATES) $(call CODE,render)
+	@$(STAGE) html $(wordlist 1,2,$^) $@ --scripts $(SCRIPTS)
 
 .SECONDEXPANSION:
 $(BUILD_DIR)/%.pdf: $$(dir $$@)aligned.json $(TEMPLATES) $(call CODE,render)

@@ -9,12 +9,13 @@ exactly once, and no clause is left without a partner.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .checks import Expectation
 from .document import Meta
 from .scripts import Script, Texts
 from .segment import SegmentedBlock, SegmentedDocument, Sentence
-from .translate import Translation, Translations, detokenize
+from .translate import Translation, Translations, detokenize, words_of
 
 PUNCTUATION_BONUS = 0.3   # per cut that falls after , ; : in the English
 EMPTY_PENALTY = 0.5       # per clause left with no English of its own
@@ -26,6 +27,8 @@ class Row:
 
     zh: list[Texts]
     en: str
+    sentence: str = ""   # id of the sentence the row belongs to
+    expected: list[Expectation] = field(default_factory=list)  # what its English must carry
 
 
 @dataclass
@@ -53,17 +56,6 @@ class AlignedDocument:
     model: str
     title: AlignedBlock
     blocks: list[AlignedBlock]
-
-
-def words_of(pieces: list[str]) -> list[list[int]]:
-    """Group piece indices into words: a piece starting with ▁ opens a new word."""
-    words: list[list[int]] = []
-    for i, piece in enumerate(pieces):
-        if piece.startswith("▁") or not words:
-            words.append([i])
-        else:
-            words[-1].append(i)
-    return words
 
 
 def cut_spans(scores: list[list[float]], breaks: list[bool]) -> list[tuple[int, int]]:
@@ -105,22 +97,27 @@ def cut_spans(scores: list[list[float]], breaks: list[bool]) -> list[tuple[int, 
 
 def align_sentence(sentence: Sentence, unit: Translation) -> list[Row]:
     """Rows for one sentence; clauses without English join the following row."""
+    expected = [e for clause in unit.expected for e in clause]
     if len(sentence.clauses) == 1 or not unit.pieces:
-        return [Row(list(sentence.clauses), unit.text)]
+        return [Row(list(sentence.clauses), unit.text, sentence.id, expected)]
     words = words_of(unit.pieces)
     scores = [[sum(unit.attention[p][c] for p in word) for c in range(len(sentence.clauses))]
               for word in words]
     breaks = [unit.pieces[word[-1]].rstrip()[-1:] in ",;:" for word in words]
     rows: list[Row] = []
     pending: list[Texts] = []
-    for clause, (a, b) in zip(sentence.clauses, cut_spans(scores, breaks)):
+    pending_expected: list[Expectation] = []
+    spans = cut_spans(scores, breaks)
+    for clause, clause_expected, (a, b) in zip(sentence.clauses, unit.expected, spans):
         pending.append(clause)
+        pending_expected += clause_expected
         if a < b:
             english = detokenize([unit.pieces[p] for w in words[a:b] for p in w])
-            rows.append(Row(pending, english))
-            pending = []
+            rows.append(Row(pending, english, sentence.id, pending_expected))
+            pending, pending_expected = [], []
     if pending:  # trailing clauses with no English share the last row
         rows[-1].zh += pending
+        rows[-1].expected += pending_expected
     return rows
 
 
@@ -128,7 +125,8 @@ def align_block(block: SegmentedBlock, units: dict[str, Translation]) -> Aligned
     rows = [row for s in block.sentences for row in align_sentence(s, units[s.id])]
     credit = None
     if block.credit:
-        credit = Row(list(block.credit.clauses), units[block.credit.id].text)
+        unit = units[block.credit.id]
+        credit = Row(list(block.credit.clauses), unit.text, unit.id, unit.expected[0])
     return AlignedBlock(block.kind, block.level, block.label, rows, credit)
 
 

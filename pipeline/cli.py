@@ -42,7 +42,7 @@ def _segment(args: argparse.Namespace) -> str:
 def _translate(args: argparse.Namespace) -> str:
     from .segment import SegmentedDocument
     from .translate import translate
-    result = translate(jsonio.load(SegmentedDocument, args.input))
+    result = translate(jsonio.load(SegmentedDocument, args.input), args.glossary)
     jsonio.dump(result, args.out)
     return f"{len(result.units)} sentences"
 
@@ -56,10 +56,20 @@ def _align(args: argparse.Namespace) -> str:
     return f"{sum(len(b.rows) for b in doc.blocks)} rows"
 
 
+def _quality(args: argparse.Namespace) -> str:
+    from .align import AlignedDocument
+    from .quality import check
+    report = check(jsonio.load(AlignedDocument, args.input))
+    jsonio.dump(report, args.out)
+    return report.summary()
+
+
 def _html(args: argparse.Namespace) -> str:
     from .align import AlignedDocument
+    from .quality import Report
     from .render import render_html
-    jsonio.write_text_atomic(args.out, render_html(jsonio.load(AlignedDocument, args.input), args.scripts))
+    doc = jsonio.load(AlignedDocument, args.input)
+    jsonio.write_text_atomic(args.out, render_html(doc, args.scripts, jsonio.load(Report, args.quality)))
     return str(args.out)
 
 
@@ -103,10 +113,13 @@ def parser() -> argparse.ArgumentParser:
     command("read", _read, "source file → document.json", "source", "out")
     command("scripts", _scripts, "document.json → scripts.json (zh-Hant and zh-Hans)", "input", "out")
     command("segment", _segment, "scripts.json → segments.json (sentences, clauses)", "input", "out")
-    command("translate", _translate, "segments.json → translations.json", "input", "out")
+    tr = command("translate", _translate, "segments.json → translations.json", "input", "out")
+    tr.add_argument("--glossary", type=Path, nargs="*", default=[],
+                    help="project glossary files (TSV: zh, en, kind, note) on top of the built-in one")
     command("align", _align, "segments.json + translations.json → aligned.json",
             "segments", "translations", "out")
-    html = command("html", _html, "aligned.json → side-by-side HTML page", "input", "out")
+    command("quality", _quality, "aligned.json → quality.json (what an editor should check)", "input", "out")
+    html = command("html", _html, "aligned.json + quality.json → side-by-side HTML page", "input", "quality", "out")
     html.add_argument("--scripts", nargs="+", default=["zh-Hant", "zh-Hans"],
                       choices=["zh-Hant", "zh-Hans"], help="scripts that have a PDF to link to")
     pdf = command("pdf", _pdf, "aligned.json → PDF brief in one script", "input", "out")

@@ -7,7 +7,7 @@ exactly as the source wrote it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "list_item", "quote", "caption"]
@@ -32,6 +32,7 @@ class Meta:
     date: str = ""           # ISO 8601 day, "" when the source gives none
     credit: str = ""         # the outlet the article comes from
     language: str = ""       # BCP 47 tag (zh-Hant-TW, zh-Hans…); "" = detect from the text
+    glossary: dict[str, str] = field(default_factory=dict)  # the article's own terms, zh → en
 
 
 @dataclass

@@ -53,7 +53,8 @@ def read(path: Path) -> Document:
 
 def from_ast(ast: dict[str, Any], path: Path) -> Document:
     """Turn a pandoc JSON AST into a Document (pure: no I/O)."""
-    meta = {key: _meta_text(value) for key, value in ast.get("meta", {}).items()}
+    raw_meta = ast.get("meta", {})
+    meta = {key: _meta_text(value) for key, value in raw_meta.items() if key != "glossary"}
     blocks = [b for b in _blocks(ast["blocks"], "paragraph", 0) if b.text]
     if not blocks:
         raise SourceError(str(path), "no article text found")
@@ -68,6 +69,7 @@ def from_ast(ast: dict[str, Any], path: Path) -> Document:
             date=_date(meta.get("date", ""), path),
             credit=meta.get("credit") or meta.get("source", ""),
             language=_language(meta.get("language") or meta.get("lang", ""), path),
+            glossary=_glossary(raw_meta.get("glossary"), path),
         ),
         blocks=blocks,
     )
@@ -95,6 +97,15 @@ def _language(value: str, path: Path) -> str:
     if value and not re.fullmatch(r"zh(-[A-Za-z0-9]+)*", value):
         raise SourceError(str(path), f"language {value!r} is not Chinese (expected zh, zh-Hant, zh-Hans, zh-TW…)")
     return value
+
+
+def _glossary(value: dict[str, Any] | None, path: Path) -> dict[str, str]:
+    """Front matter `glossary:` must map Chinese terms to their English."""
+    if value is None:
+        return {}
+    if value["t"] != "MetaMap":
+        raise SourceError(str(path), "glossary must be a mapping of Chinese term: English")
+    return {zh: _meta_text(en) for zh, en in value["c"].items()}
 
 
 def _first_lines(message: str, n: int = 3) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from .align import AlignedDocument
+from .quality import Report
 from .scripts import SCRIPTS, Script
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -55,14 +56,18 @@ def pdf_name(slug: str, script: Script) -> str:
     return f"{slug}.{script}.pdf"
 
 
-def render_html(doc: AlignedDocument, pdf_scripts: list[Script]) -> str:
-    """The web page: both scripts present, a switch chooses which one shows."""
+def render_html(doc: AlignedDocument, pdf_scripts: list[Script], report: Report) -> str:
+    """The web page: both scripts present, a switch chooses which one shows, flagged rows marked."""
+    flags: dict[tuple[int, int], list[str]] = {}
+    for issue in report.issues:
+        flags.setdefault((issue.block, issue.row), []).append(
+            f"{issue.kind}: {issue.zh} → expected {issue.expected}")
     return environment().get_template("brief.html.j2").render(
-        **context(doc), pdf_scripts=pdf_scripts)
+        **context(doc), pdf_scripts=pdf_scripts, flags=flags, report=report)
 
 
 def render_print_html(doc: AlignedDocument, script: Script) -> str:
-    return environment().get_template("brief-print.html.j2").render(**context(doc), script=script)
+    return environment().get_template("brief-print.html.j2").render(**context(doc), script=script, flags={})
 
 
 def local_only(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:

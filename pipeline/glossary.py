@@ -1,0 +1,97 @@
+"""The terminology glossary: names, places, organisations and terms that must come out
+one way in the English.
+
+Entries come from `pipeline/data/glossary.tsv` (versioned with the code), then a
+project's `glossary.tsv` beside its articles, then an article's front matter
+(`glossary:` mapping); later entries override earlier ones. Chinese forms may be
+written in either script: they are matched on the zh-Hans text the model reads.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SourceError
+from .scripts import converter
+
+BASE = Path(__file__).resolve().parent / "data" / "glossary.tsv"
+KINDS = ("person", "place", "org", "term")
+GLOSSED = re.compile(r"\s*[（(]\s*[A-Za-z]")  # 德里斯科（Daniel Driscoll）: the source gives the English
+
+
+@dataclass
+class Term:
+    zh: str             # zh-Hans form, as matched
+    en: str             # the English written into the model's input
+    accepted: list[str]  # every English form the checks accept (en first)
+    kind: str
+
+
+@dataclass
+class Glossary:
+    terms: dict[str, Term]
+
+    def find(self, text: str) -> list[tuple[int, int, Term]]:
+        """Leftmost-longest matches of glossary terms in zh-Hans `text`."""
+        longest = max((len(k) for k in self.terms), default=0)
+        found, i = [], 0
+        while i < len(text):
+            for size in range(min(longest, len(text) - i), 1, -1):
+                term = self.terms.get(text[i:i + size])
+                if term:
+                    found.append((i, i + size, term))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+    def protect(self, text: str, kinds: tuple[str, ...] = KINDS) -> str:
+        """Write each term's English in place of its Chinese: the model copies it through."""
+        out, last = [], 0
+        for start, end, term in self.find(text):
+            if term.kind not in kinds or GLOSSED.match(text, end):
+                continue
+            before = "".join(out) + text[last:start]
+            space = " " if before[-1:].isascii() and before[-1:].isalnum() else ""
+            out += [text[last:start], space + term.en]
+            last = end
+            if text[end:end + 1].isascii() and text[end:end + 1].isalnum():
+                out.append(" ")
+        return "".join(out) + text[last:]
+
+
+def entry(zh_forms: str, en: str, kind: str) -> list[Term]:
+    accepted = [e.strip() for e in en.split("|") if e.strip()]
+    hans = converter("t2s")
+    forms = {hans.convert(z.strip()) for z in zh_forms.split("|") if len(z.strip()) >= 2}
+    return [Term(z, accepted[0], accepted, kind) for z in sorted(forms)]
+
+
+def read_tsv(path: Path) -> list[Term]:
+    """Rows of zh, en, kind[, note]; lines starting with # are comments."""
+    terms: list[Term] = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if line.strip() and not line.startswith("#"))
+        for n, row in enumerate(csv.DictReader(lines, delimiter="\t"), start=1):
+            if not row.get("zh") or not row.get("en"):
+                raise SourceError(str(path), f"glossary entry {n} needs both zh and en")
+            kind = (row.get("kind") or "term").strip()
+            if kind not in KINDS:
+                raise SourceError(str(path), f"glossary entry {n}: kind {kind!r} is not one of {KINDS}")
+            terms += entry(row["zh"], row["en"], kind)
+    return terms
+
+
+def load(files: list[Path], article: dict[str, str] | None = None) -> Glossary:
+    """The base glossary, then `files` in order, then the article's own entries."""
+    terms: dict[str, Term] = {}
+    for path in [BASE, *files]:
+        for term in read_tsv(path):
+            terms[term.zh] = term
+    for zh, en in (article or {}).items():
+        for term in entry(zh, en, "term"):
+            terms[term.zh] = term
+    return Glossary(terms)

@@ -1,0 +1,183 @@
+"""Numbers and dates in Chinese news, and what their English must contain.
+
+Two jobs, both pure functions:
+- `complete_dates`: a bare day of the month (20日) becomes a full date (11月20日) using
+  the article's date, so the model no longer reads it as "20 days"; a day after the
+  article's day is last month's, unless it is a deadline (27日前) or future (將於28日).
+- `mentions`: every Arabic number in a text with the English forms that would carry
+  it (60萬 → 600,000 or 600 thousand; 1000億美元 → 100 billion; 11月20日 → November 20
+  or 20 November; 27日前 → by/before the 27th…), to check a translation against.
+Chinese-character numerals (兩名, 五分之一) are left to the model and not checked.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen", "twenty"]
+ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+            "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
+MULTIPLIERS = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8, "千萬": 10**7, "千万": 10**7,
+               "百萬": 10**6, "百万": 10**6}
+DEADLINE = r"(?:之前|以前|前)"
+FUTURE_MARKERS = ("將", "将", "要", "預計", "预计", "截至", "最遲", "最迟")
+NUM = r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)"
+
+# Order matters: full dates before bare days, multiplied amounts before plain numbers.
+PATTERNS = [
+    ("date", re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日號号](" + DEADLINE + r")?")),
+    ("day", re.compile(r"(?<![\d月])(\d{1,2})[日號号](" + DEADLINE + r")?")),
+    ("month", re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?![\d份])")),
+    ("year", re.compile(r"(\d{4})年(?!\d*[月代])")),
+    ("percent", re.compile(NUM + r"\s*[%％]")),
+    ("ordinal", re.compile(r"第(\d+)")),
+    ("amount", re.compile(NUM + r"(千萬|千万|百萬|百万|萬|万|億|亿)")),
+    ("number", re.compile(NUM + r"(?![A-Za-z])")),
+]
+
+
+@dataclass
+class Mention:
+    """A number in the Chinese and the English that may render it (regex alternatives)."""
+
+    zh: str
+    kind: str
+    forms: list[str]
+    display: str  # what an editor should expect to read, for the quality report
+
+    def found_in(self, english: str) -> bool:
+        return any(re.search(form, english, re.IGNORECASE) for form in self.forms)
+
+
+def complete_dates(text: str, article_date: str) -> str:
+    """Give bare days (20日) the article's month, so they read as dates, not durations."""
+    if not article_date:
+        return text
+    today = dt.date.fromisoformat(article_date)
+
+    def month_of(match: re.Match[str]) -> str:
+        day, deadline = int(match.group(1)), match.group(2)
+        before = text[max(0, match.start() - 4): match.start()]
+        future = bool(deadline) or any(m in before for m in FUTURE_MARKERS)
+        year, month = today.year, today.month
+        if future and day < today.day:
+            year, month = (year + (month == 12), month % 12 + 1)
+        elif not future and day > today.day:
+            year, month = (year - (month == 1), (month - 2) % 12 + 1)
+        if not 1 <= day <= 31:
+            return match.group(0)
+        return f"{month}月{match.group(0)}"
+
+    return PATTERNS[1][1].sub(month_of, text)
+
+
+def mentions(text: str) -> list[Mention]:
+    """Every checkable number in `text`, each character counted once."""
+    found: list[Mention] = []
+    taken = [False] * len(text)
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            if any(taken[match.start():match.end()]):
+                continue
+            mention = _mention(kind, match)
+            if mention:
+                found.append(mention)
+                taken[match.start():match.end()] = [True] * (match.end() - match.start())
+    return found
+
+
+def _mention(kind: str, m: re.Match[str]) -> Mention | None:
+    zh = m.group(0)
+    if kind == "date":
+        year, month, day, deadline = m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)
+        if not 1 <= month <= 12:
+            return None
+        forms = _date_forms(MONTHS[month - 1], day, bool(deadline))
+        display = f"{'by ' if deadline else ''}{MONTHS[month - 1]} {day}{', ' + year if year else ''}"
+        mention = Mention(zh, kind, forms, display)
+        return _with_year(mention, year)
+    if kind == "day":
+        day, deadline = int(m.group(1)), m.group(2)
+        day_re = rf"(?:the\s+)?{day}(?:st|nd|rd|th)?\b(?!\s*(?:days?|-day))"
+        prefix = r"(?:by|before|until|no later than)\s+" if deadline else ""
+        return Mention(zh, kind, [rf"{prefix}{day_re}", rf"{prefix}(?:{'|'.join(MONTHS)})\s+{day}\b"],
+                       f"{'by ' if deadline else ''}the {_ordinal(day)}")
+    if kind == "month":
+        year, month = m.group(1), int(m.group(2))
+        if not 1 <= month <= 12:
+            return None
+        return _with_year(Mention(zh, kind, [MONTHS[month - 1], MONTHS[month - 1][:3] + r"\."],
+                                  MONTHS[month - 1]), year)
+    if kind == "year":
+        return Mention(zh, kind, [rf"\b{m.group(1)}\b"], m.group(1))
+    if kind == "percent":
+        n = m.group(1)
+        return Mention(zh, kind, [rf"{re.escape(n)}\s*(?:%|per\s*cent|percent)"], f"{n}%")
+    if kind == "ordinal":
+        n = int(m.group(1))
+        forms = [rf"\b{n}(?:st|nd|rd|th)\b", rf"\b{n}\b"]
+        if n < len(ORDINALS):
+            forms.append(rf"\b{ORDINALS[n]}\b")
+        return Mention(zh, kind, forms, _ordinal(n))
+    if kind == "amount":
+        value = float(m.group(1)) * MULTIPLIERS[m.group(2)]
+        return Mention(zh, kind, _amount_forms(value), _spoken(value))
+    n = m.group(1)
+    forms = [_number_re(n)]
+    if n.isdigit() and int(n) < len(WORDS):
+        forms.append(rf"\b{WORDS[int(n)]}\b")
+    return Mention(zh, kind, forms, n)
+
+
+def _with_year(mention: Mention, year: str | None) -> Mention:
+    if year:
+        mention.forms = [rf"(?=.*\b{year}\b).*(?:{'|'.join(mention.forms)})"]
+        mention.display += f" {year}" if mention.kind == "month" else ""
+    return mention
+
+
+def _date_forms(month: str, day: int, deadline: bool) -> list[str]:
+    prefix = r"(?:by|before|until|no later than)\s+(?:the\s+)?" if deadline else ""
+    suffix = r"(?:st|nd|rd|th)?\b"
+    return [rf"{prefix}{month}\s+{day}{suffix}", rf"{prefix}{day}{suffix}\s+(?:of\s+)?{month}",
+            rf"{prefix}{month[:3]}\.?\s+{day}{suffix}"]
+
+
+def _number_re(n: str) -> str:
+    """An Arabic number as it may appear in English: with or without thousands commas."""
+    whole, _, frac = n.partition(".")
+    grouped = f"{int(whole):,}".replace(",", ",?")
+    return rf"(?<![\d.,]){grouped}{re.escape('.' + frac) if frac else ''}(?![\d])"
+
+
+def _amount_forms(value: float) -> list[str]:
+    forms = [_number_re(_plain(value))]
+    for scale, word in ((10**9, "billion"), (10**6, "million"), (10**3, "thousand")):
+        if value >= scale:
+            forms.append(rf"{_number_re(_plain(value / scale))}\s*{word}")
+        if value >= scale and word == "billion":
+            break
+    return forms
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.10g}"
+
+
+def _spoken(value: float) -> str:
+    """600000 → '600,000'; 1e11 → '100 billion'."""
+    for scale, word in ((10**9, "billion"), (10**6, "million")):
+        if value >= scale:
+            return f"{_plain(value / scale)} {word}"
+    return f"{int(value):,}" if value == int(value) else f"{value:,}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
