@@ -5,7 +5,7 @@ Systems compared on the same segments in one run:
 - pipeline variants: read → scripts → segment → translate, English joined per segment,
   with glossary protection for the given term kinds ("none" = checks and n-best only).
 Each system's English is checked for glossary terms and numbers in its segment.
-Usage: python bench/eval.py [--tsv PATH] [--limit N] [--variants none person,place,org all]
+Usage: python bench/eval.py [--tsv PATH] [--limit N] [--variants none default all]
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import sacrebleu
 from pipeline import glossary
 from pipeline.checks import expectations, missing
 from pipeline.document import Block, Document, Meta
-from pipeline.glossary import KINDS
+from pipeline.glossary import KINDS, PROTECTED
 from pipeline.scripts import convert
 from pipeline.segment import segment
 from pipeline.translate import default_model, detokenize, prepare
@@ -66,7 +66,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tsv", type=Path, default=DEV)
     parser.add_argument("--limit", type=int, default=0)
-    parser.add_argument("--variants", nargs="+", default=["none", "person,place,org", "all"])
+    parser.add_argument("--variants", nargs="+", default=["none", "default", "all"],
+                        help='term kinds written in English: "none", "default" (the pipeline\'s), "all", or a list')
     args = parser.parse_args()
     with open(args.tsv, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
@@ -74,7 +75,7 @@ def main() -> None:
     sources, refs = [r["zh"] for r in rows], [r["en"] for r in rows]
     systems = [("raw model", raw_english, ())]
     for v in args.variants:
-        kinds = () if v == "none" else KINDS if v == "all" else tuple(v.split(","))
+        kinds = {"none": (), "default": PROTECTED, "all": KINDS}.get(v) or tuple(v.split(","))
         systems.append((f"pipeline [{v}]", pipeline_english, kinds))
     print(f"{len(rows)} segments from {args.tsv.name}")
     print(f"{'system':32} {'chrF':>6} {'BLEU':>6} {'glossary miss':>14} {'number miss':>12} {'checks':>7} {'s':>6}")

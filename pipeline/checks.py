@@ -32,7 +32,7 @@ class Expectation:
 def expectations(hans: str, glossary: Glossary) -> list[Expectation]:
     """Glossary terms and numbers in a clause's zh-Hans text (dates already completed)."""
     found = [Expectation(zh_term.zh, zh_term.kind, zh_term.en,
-                         [rf"(?<![\w-]){re.escape(a)}(?![\w-])" if a[-1:].isalnum() else re.escape(a)
+                         [rf"(?<!\w){re.escape(a)}(?!\w)" if a[-1:].isalnum() else re.escape(a)
                           for a in zh_term.accepted])
              for _, _, zh_term in glossary.find(hans)]
     found += [Expectation(m.zh, m.kind, m.display, m.forms) for m in mentions(hans)]

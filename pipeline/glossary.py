@@ -17,7 +17,10 @@ from .errors import SourceError
 from .scripts import converter
 
 BASE = Path(__file__).resolve().parent / "data" / "glossary.tsv"
-KINDS = ("person", "place", "org", "term")
+KINDS = ("person", "place", "org", "country", "term", "custom")
+# Written in English before translation; the rest is only checked. "custom" is an
+# article's own front-matter entry: the editor asked for exactly that English.
+PROTECTED = ("person", "place", "org", "custom")
 GLOSSED = re.compile(r"\s*[（(]\s*[A-Za-z]")  # 德里斯科（Daniel Driscoll）: the source gives the English
 
 
@@ -48,7 +51,7 @@ class Glossary:
                 i += 1
         return found
 
-    def protect(self, text: str, kinds: tuple[str, ...] = KINDS) -> str:
+    def protect(self, text: str, kinds: tuple[str, ...] = PROTECTED) -> str:
         """Write each term's English in place of its Chinese: the model copies it through."""
         out, last = [], 0
         for start, end, term in self.find(text):
@@ -92,6 +95,6 @@ def load(files: list[Path], article: dict[str, str] | None = None) -> Glossary:
         for term in read_tsv(path):
             terms[term.zh] = term
     for zh, en in (article or {}).items():
-        for term in entry(zh, en, "term"):
+        for term in entry(zh, en, "custom"):
             terms[term.zh] = term
     return Glossary(terms)

@@ -24,7 +24,7 @@ import sentencepiece
 
 from . import glossary as glossary_module
 from .checks import Expectation, expectations, problem_count
-from .glossary import KINDS, Glossary
+from .glossary import KINDS, PROTECTED, Glossary
 from .numbers import complete_dates
 from .provision import locate
 from .segment import SegmentedDocument, Sentence
@@ -99,11 +99,16 @@ class Prepared:
 
 
 def prepare(sentence: Sentence, glossary: Glossary, date: str,
-            protect: tuple[str, ...] = KINDS) -> Prepared:
+            protect: tuple[str, ...] = PROTECTED) -> Prepared:
     completed = [complete_dates(c.hans, date) for c in sentence.clauses]
     protected = [glossary.protect(c, protect) for c in completed]
     inlined = [t.en for c, p in zip(completed, protected) for _, _, t in glossary.find(c) if t.en in p]
     return Prepared(protected, [expectations(c, glossary) for c in completed], inlined)
+
+
+def prepare_strict(sentence: Sentence, glossary: Glossary, date: str) -> Prepared:
+    """The last resort for a sentence that fails its checks: every glossary term in English."""
+    return prepare(sentence, glossary, date, KINDS)
 
 
 def repair(pieces: list[str], attention: list[list[float]], inlined: list[str],
@@ -163,27 +168,36 @@ class Model:
             prefix += clause
         return starts
 
+    def _sources(self, prepared: list[Prepared]) -> list[list[str]]:
+        return [self.tokenize("".join(p.clauses)) for p in prepared]
+
     def search(self, sources: list[list[str]], beam: int) -> list[ctranslate2.TranslationResult]:
         return self.translator.translate_batch(
             sources, beam_size=beam, num_hypotheses=beam, max_batch_size=MAX_BATCH_TOKENS,
             batch_type="tokens", max_decoding_length=MAX_DECODING_LENGTH, return_attention=True)
 
     def translate(self, sentences: list[Sentence], prepared: list[Prepared],
-                  n_best: int = N_BEST) -> list[Translation]:
-        """Translate in one batch; retry the sentences that fail a check with a wider beam."""
+                  strict: list[Prepared] | None = None, n_best: int = N_BEST) -> list[Translation]:
+        """Translate in one batch. A sentence whose hypotheses all fail a check is tried
+        again with a wider beam, then (given `strict`) with every glossary term in English;
+        the attempt with the fewest problems wins, the earliest on a tie."""
         if not sentences:
             return []
-        sources = [self.tokenize("".join(p.clauses)) for p in prepared]
-        results = self.search(sources, max(BEAM_SIZE, n_best))
-        picks = [_pick(s, p, r) for s, p, r in zip(sentences, prepared, results)]
-        failing = [i for i, (cost, _, _) in enumerate(picks) if cost]
-        if failing:
-            for i, result in zip(failing, self.search([sources[i] for i in failing], RETRY_BEAM)):
-                retry = _pick(sentences[i], prepared[i], result)
+        inputs = list(prepared)
+        picks = [_pick(s, p, r) for s, p, r in
+                 zip(sentences, inputs, self.search(self._sources(inputs), max(BEAM_SIZE, n_best)))]
+        for retry_inputs, beam in ((prepared, RETRY_BEAM), (strict, RETRY_BEAM)):
+            failing = [i for i, pick in enumerate(picks) if pick[0]]
+            if not failing or retry_inputs is None:
+                continue
+            tries = [retry_inputs[i] for i in failing]
+            for i, prep, result in zip(failing, tries, self.search(self._sources(tries), beam)):
+                retry = _pick(sentences[i], prep, result)
                 if retry[0] < picks[i][0]:
-                    picks[i] = retry
+                    picks[i], inputs[i] = retry, prep
         out = []
-        for sentence, prep, tokens, (_, rank, result) in zip(sentences, prepared, sources, picks):
+        for sentence, prep, (_, rank, result) in zip(sentences, inputs, picks):
+            tokens = self.tokenize("".join(prep.clauses))
             bounds = [*self.clause_starts(prep.clauses, tokens), len(tokens) + 1]
             attention = [[round(sum(row[a:b]), 4) for a, b in zip(bounds, bounds[1:])]
                          for row in result.attention[rank]]
@@ -222,5 +236,6 @@ def translate(doc: SegmentedDocument, glossary_files: list[Path] = (),
     glossary = glossary_module.load(list(glossary_files), doc.meta.glossary)
     sentences = doc.all_sentences()
     prepared = [prepare(s, glossary, doc.meta.date) for s in sentences]
-    units = model.translate(sentences, prepared)
+    strict = [prepare_strict(s, glossary, doc.meta.date) for s in sentences]
+    units = model.translate(sentences, prepared, strict)
     return Translations(doc.slug, model.directory.name, {u.id: u for u in units})

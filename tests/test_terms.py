@@ -97,7 +97,7 @@ def test_glossary_terms_checked_in_either_script(zh: str, english: str, ok: bool
 
 
 def test_protection_writes_english_and_respects_source_glosses(terms: glossary.Glossary) -> None:
-    assert terms.protect("美国总统川普已同意特使魏科夫主导") == "United States总统Trump已同意特使Witkoff主导"
+    assert terms.protect("美国总统川普已同意特使魏科夫主导") == "美国总统Trump已同意特使Witkoff主导"
     # the source already gives the English in brackets: leave the Chinese for the model
     assert terms.protect("陆军部长德里斯科（Daniel Driscoll）率领") == "陆军部长德里斯科（Daniel Driscoll）率领"
     assert terms.protect("北大西洋公约组织(NATO)") == "北大西洋公约组织(NATO)"
