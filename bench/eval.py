@@ -22,7 +22,7 @@ from pipeline.document import Block, Document, Meta
 from pipeline.glossary import KINDS, PROTECTED
 from pipeline.scripts import convert
 from pipeline.segment import segment
-from pipeline.translate import default_model, detokenize, prepare
+from pipeline.translate import default_model, detokenize, prepare, prepare_strict
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "eval" / "newstest2021-zhen-dev.tsv"
@@ -43,7 +43,8 @@ def pipeline_english(sources: list[str], protect: tuple[str, ...]) -> list[str]:
     segmented = segment(convert(doc))
     sentences = [s for block in segmented.blocks for s in block.sentences]
     prepared = [prepare(s, terms, "", protect) for s in sentences]
-    units = {u.id: u for u in default_model().translate(sentences, prepared)}
+    strict = [prepare_strict(s, terms, "") for s in sentences] if protect else None
+    units = {u.id: u for u in default_model().translate(sentences, prepared, strict)}
     return [" ".join(units[s.id].text for s in block.sentences) for block in segmented.blocks]
 
 
@@ -79,6 +80,7 @@ def main() -> None:
         systems.append((f"pipeline [{v}]", pipeline_english, kinds))
     print(f"{len(rows)} segments from {args.tsv.name}")
     print(f"{'system':32} {'chrF':>6} {'BLEU':>6} {'glossary miss':>14} {'number miss':>12} {'checks':>7} {'s':>6}")
+    print("(pipeline [none]: n-best and retries, no term written in English, no strict retry)")
     for name, system, kinds in systems:
         start = time.perf_counter()
         hyps = system(sources, kinds)
@@ -86,7 +88,7 @@ def main() -> None:
         chrf = sacrebleu.corpus_chrf(hyps, [refs]).score
         bleu = sacrebleu.corpus_bleu(hyps, [refs]).score
         g, n, total = misses(sources, hyps)
-        print(f"{name:32} {chrf:6.1f} {bleu:6.1f} {g:14} {n:12} {total:7} {seconds:6.1f}", flush=True)
+        print(f"{name:32} {chrf:6.2f} {bleu:6.2f} {g:14} {n:12} {total:7} {seconds:6.1f}", flush=True)
 
 
 if __name__ == "__main__":

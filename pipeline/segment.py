@@ -3,8 +3,6 @@
 Rules, applied to the source text and projected onto both script forms:
 - a sentence ends at 。！？ (or !?) together with any closing quotes and brackets
   that follow, so a 」 never stands alone;
-- a sentence longer than `MAX_UNIT` characters is cut further at ；, because the
-  model drops or invents text on very long inputs;
 - a clause ends at ，；： outside brackets; pieces shorter than `MIN_CLAUSE`
   characters join the clause after them (他說： stays with what he said);
 - headings, captions and list items are blocks of their own and never merge.
@@ -21,8 +19,7 @@ SENTENCE_ENDS = set("。！？!?")
 CLAUSE_ENDS = set("，；：")
 CLOSERS = set("」』”’）)】》〉")
 OPENERS = {"（": "）", "(": ")", "【": "】", "《": "》", "〈": "〉"}
-PUNCTUATION = SENTENCE_ENDS | CLAUSE_ENDS | CLOSERS | {"；"}
-MAX_UNIT = 80
+PUNCTUATION = SENTENCE_ENDS | CLAUSE_ENDS | CLOSERS
 MIN_CLAUSE = 6
 
 
@@ -122,11 +119,7 @@ def units_of(text: str) -> list[list[str]]:
     """Split a block into translation units, each a list of clauses (source form)."""
     units = []
     for sentence in split_at(text, sentence_cuts(text)):
-        parts = [sentence]
-        if len(sentence) > MAX_UNIT:
-            parts = merge_short(split_at(sentence, clause_cuts(sentence, {"；"})), MIN_CLAUSE)
-        for part in parts:
-            units.append(merge_short(split_at(part, clause_cuts(part, CLAUSE_ENDS)), MIN_CLAUSE))
+        units.append(merge_short(split_at(sentence, clause_cuts(sentence, CLAUSE_ENDS)), MIN_CLAUSE))
     return units
 
 

@@ -32,12 +32,13 @@ def test_short_pieces_join_the_next_clause() -> None:
     assert merge_short(["長長的一個子句，", "然後。"], 6) == ["長長的一個子句，然後。"]
 
 
-def test_long_sentences_are_cut_at_semicolons() -> None:
+def test_long_sentences_stay_whole_for_the_model() -> None:
+    # cutting at ； cost 0.1 chrF on the dev set: the model reads whole sentences
     text = ("根據路透檢視的計畫複本，草案包含烏克蘭官員先前視為近乎投降的條件；烏軍在近四年付出巨大代價擊退"
             "俄羅斯全面入侵後，仍明確排除這些內容，並且在談判中不斷重申這一立場。")
-    assert len(text) > 80
     units = clauses(text)
-    assert len(units) == 2 and "".join(units[0]).endswith("；")
+    assert len(units) == 1 and "".join(units[0]) == text
+    assert any(c.endswith("；") for c in units[0])
 
 
 def test_projection_onto_a_script_of_different_length() -> None:
