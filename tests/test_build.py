@@ -10,6 +10,7 @@ import time
 import pytest
 
 from pipeline import jsonio
+from pipeline.segment import SegmentedDocument
 from pipeline.translate import Translations
 
 from .conftest import REPO, SEEDS, Build, aligned
@@ -32,8 +33,7 @@ def test_bad_article_fails_loudly_while_the_others_build(build: Build) -> None:
 def test_every_clause_aligned_and_all_english_used_once(build: Build, slug: str) -> None:
     doc = aligned(build, slug)
     translations = jsonio.load(Translations, build.out / slug / "translations.json")
-    segments = jsonio.load(__import__("pipeline.segment", fromlist=["x"]).SegmentedDocument,
-                           build.out / slug / "segments.json")
+    segments = jsonio.load(SegmentedDocument, build.out / slug / "segments.json")
     for block, source in zip(doc.blocks, segments.blocks):
         assert [c for r in block.rows for c in r.zh] == [c for s in source.sentences for c in s.clauses]
         assert all(r.en.strip() for r in block.rows), "a row without English"
