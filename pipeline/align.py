@@ -29,6 +29,8 @@ class Row:
     en: str
     sentence: str = ""   # id of the sentence the row belongs to
     expected: list[Expectation] = field(default_factory=list)  # what its English must carry
+    confidence: float = 1.0  # 0–1: how far a reader can trust the English (quality.assess)
+    reasons: list[str] = field(default_factory=list)  # why an editor should check it, if so
 
 
 @dataclass

@@ -5,22 +5,27 @@ The Argos package's CTranslate2 weights and SentencePiece model are used directl
 time). Before the model reads a sentence, glossary terms are written in their English
 (the model copies Latin text through) and bare days of the month get the article's
 month (20日 → 11月20日), so they read as dates. All sentences of an article go to the
-model in one batched call with beam search, and of the model's best hypotheses the
-first that carries every glossary term and number is kept: deterministic, and the
-model's own first choice whenever it is right. With the English the attention is kept,
-summed per source clause, for the aligner.
+model in one batched call with beam search. Of the model's hypotheses, those that
+carry the most glossary terms and numbers are kept, and among them the one most like
+all the others (minimum Bayes risk with chrF as the utility: the consensus, which
+scores better than the model's own first choice). With the English the translate
+stage keeps what later stages need to judge it: the attention, summed per source
+clause for the aligner and per source piece for the quality checks, the model's
+log-probability of the English and how far the other hypotheses agree with it.
 """
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import ctranslate2
 import sentencepiece
+from sacrebleu.metrics import CHRF
 
 from . import glossary as glossary_module
 from .checks import Expectation, expectations, problem_count
@@ -29,13 +34,32 @@ from .numbers import complete_dates
 from .provision import locate
 from .segment import SegmentedDocument, Sentence
 
-BEAM_SIZE = 4
-N_BEST = 4
 RETRY_BEAM = 8      # sentences whose best hypotheses all fail a check get a wider search
 REPAIR_SIMILARITY = 0.8  # how close a garbled copy of an inlined name must be to be restored
 REPAIR_MIN_LENGTH = 5    # shorter terms (plan, EU) are too like other words to restore blindly
 MAX_BATCH_TOKENS = 2048
 MAX_DECODING_LENGTH = 256
+SAMPLING_TOPK = 10     # sampling from the whole vocabulary gives nonsense
+SAMPLING_TEMPERATURE = 1.0
+SEED = 1234         # sampling (QUALITY=best) is repeatable: the same input gives the same brief
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How widely the model searches, and how the English is chosen from what it finds."""
+
+    beam: int                      # beam width; the whole beam comes back as hypotheses
+    consensus: bool                # choose by minimum Bayes risk among those passing the checks
+    samples: int = 0               # sampled hypotheses added as candidates and pseudo-references
+    coverage_penalty: float = 0.0  # CTranslate2's penalty on source left unattended
+    retry: bool = True             # search failing sentences again, wider, then with every term in English
+
+
+QUALITIES = {
+    "fast": Decoding(beam=2, consensus=False, retry=False),
+    "default": Decoding(beam=4, consensus=True),
+    "best": Decoding(beam=8, consensus=True, samples=24),
+}
 
 
 @dataclass
@@ -49,6 +73,10 @@ class Translation:
     expected: list[list[Expectation]]  # per clause: terms and numbers its English must carry
     rank: int = 0                # which of the model's hypotheses was kept (0 = its best)
     repairs: list[str] = field(default_factory=list)  # garbled copies of glossary English restored
+    score: float = 0.0           # the model's log-probability of the English, per piece
+    agreement: float = 1.0       # mean chrF (0–1) of the English against the other hypotheses
+    source_pieces: list[str] = field(default_factory=list)  # what the model read, piece by piece
+    coverage: list[float] = field(default_factory=list)     # attention each source piece received
 
     @property
     def text(self) -> str:
@@ -60,6 +88,7 @@ class Translations:
     slug: str
     model: str
     units: dict[str, Translation]
+    quality: str = "default"     # the QUALITY setting it was made with (see QUALITIES)
 
 
 def detokenize(pieces: list[str]) -> str:
@@ -146,6 +175,16 @@ def repair(pieces: list[str], attention: list[list[float]], inlined: list[str],
     return pieces, attention, repairs
 
 
+@dataclass
+class Candidate:
+    """One English the model proposed for a sentence, with what it knows of it."""
+
+    pieces: list[str]
+    attention: list[list[float]]  # per target piece, over source pieces
+    score: float                  # log-probability per piece
+    rank: int                     # position in the model's output (beam first, then samples)
+
+
 class Model:
     """A loaded translator and tokenizer; load once per process."""
 
@@ -160,6 +199,22 @@ class Model:
     def tokenize(self, text: str) -> list[str]:
         return self.tokenizer.encode(text, out_type=str)
 
+    @cached_property
+    def vocabulary(self) -> set[str]:
+        return set(json.loads((self.directory / "model" / "shared_vocabulary.json").read_text("utf-8")))
+
+    def english_pieces(self, text: str) -> list[str]:
+        """Target pieces for a given English (the package ships no target tokenizer):
+        longest vocabulary match first, word by word."""
+        pieces: list[str] = []
+        for word in text.split():
+            rest = "▁" + word
+            while rest:
+                size = next((n for n in range(len(rest), 0, -1) if rest[:n] in self.vocabulary), 1)
+                pieces.append(rest[:size])
+                rest = rest[size:]
+        return pieces
+
     def clause_starts(self, clauses: list[str], tokens: list[str]) -> list[int]:
         """Index of each clause's first source token (the tokens of a prefix are a prefix)."""
         starts, prefix = [], ""
@@ -171,51 +226,120 @@ class Model:
     def _sources(self, prepared: list[Prepared]) -> list[list[str]]:
         return [self.tokenize("".join(p.clauses)) for p in prepared]
 
-    def search(self, sources: list[list[str]], beam: int) -> list[ctranslate2.TranslationResult]:
-        return self.translator.translate_batch(
-            sources, beam_size=beam, num_hypotheses=beam, max_batch_size=MAX_BATCH_TOKENS,
-            batch_type="tokens", max_decoding_length=MAX_DECODING_LENGTH, return_attention=True)
+    def search(self, sources: list[list[str]], beam: int,
+               decoding: Decoding = QUALITIES["default"]) -> list[list[Candidate]]:
+        """The whole beam (and, if asked, sampled hypotheses) for every source."""
+        options = dict(max_batch_size=MAX_BATCH_TOKENS, batch_type="tokens",
+                       max_decoding_length=MAX_DECODING_LENGTH, return_attention=True,
+                       return_scores=True)
+        results = self.translator.translate_batch(
+            sources, beam_size=beam, num_hypotheses=beam,
+            coverage_penalty=decoding.coverage_penalty, **options)
+        found = [[Candidate(h, a, s, i) for i, (h, a, s) in
+                  enumerate(zip(r.hypotheses, r.attention, r.scores))] for r in results]
+        if decoding.samples:
+            ctranslate2.set_random_seed(SEED)
+            sampled = self.translator.translate_batch(
+                sources, beam_size=1, num_hypotheses=decoding.samples, sampling_topk=SAMPLING_TOPK,
+                sampling_temperature=SAMPLING_TEMPERATURE, **options)
+            for candidates, r in zip(found, sampled):
+                candidates += [Candidate(h, a, s, len(candidates) + i) for i, (h, a, s) in
+                               enumerate(zip(r.hypotheses, r.attention, r.scores))]
+        return found
 
     def translate(self, sentences: list[Sentence], prepared: list[Prepared],
-                  strict: list[Prepared] | None = None, n_best: int = N_BEST) -> list[Translation]:
+                  strict: list[Prepared] | None = None,
+                  decoding: Decoding = QUALITIES["default"]) -> list[Translation]:
         """Translate in one batch. A sentence whose hypotheses all fail a check is tried
         again with a wider beam, then (given `strict`) with every glossary term in English;
         the attempt with the fewest problems wins, the earliest on a tie."""
         if not sentences:
             return []
         inputs = list(prepared)
-        picks = [_pick(s, p, r) for s, p, r in
-                 zip(sentences, inputs, self.search(self._sources(inputs), max(BEAM_SIZE, n_best)))]
-        for retry_inputs, beam in ((prepared, RETRY_BEAM), (strict, RETRY_BEAM)):
-            failing = [i for i, pick in enumerate(picks) if pick[0]]
+        picks = [_pick(s, p, c, decoding.consensus) for s, p, c in
+                 zip(sentences, inputs, self.search(self._sources(inputs), decoding.beam, decoding))]
+        retries = ((prepared, RETRY_BEAM), (strict, RETRY_BEAM)) if decoding.retry else ()
+        for retry_inputs, beam in retries:
+            failing = [i for i, pick in enumerate(picks) if pick.problems]
             if not failing or retry_inputs is None:
                 continue
             tries = [retry_inputs[i] for i in failing]
-            for i, prep, result in zip(failing, tries, self.search(self._sources(tries), beam)):
-                retry = _pick(sentences[i], prep, result)
-                if retry[0] < picks[i][0]:
+            for i, prep, found in zip(failing, tries, self.search(self._sources(tries), beam, decoding)):
+                retry = _pick(sentences[i], prep, found, decoding.consensus)
+                if retry.problems < picks[i].problems:
                     picks[i], inputs[i] = retry, prep
+        return [self.unit(s, p, pick.chosen, pick.agreement)
+                for s, p, pick in zip(sentences, inputs, picks)]
+
+    def force(self, sentences: list[Sentence], prepared: list[Prepared], english: list[str],
+              decoding: Decoding = QUALITIES["default"]) -> list[Translation]:
+        """What the model makes of a given English for each sentence (an editor's, or a
+        labelled one in the evaluation): its attention, log-probability and agreement with
+        the model's own hypotheses, exactly as if the model had chosen it."""
+        sources = self._sources(prepared)
+        targets = [self.english_pieces(e) for e in english]
+        results = self.translator.translate_batch(
+            sources, target_prefix=targets, beam_size=1, max_batch_size=MAX_BATCH_TOKENS,
+            batch_type="tokens", max_decoding_length=MAX_DECODING_LENGTH, return_attention=True)
+        scores = self.translator.score_batch(sources, targets, max_batch_size=MAX_BATCH_TOKENS,
+                                             batch_type="tokens")
+        own = self.search(sources, decoding.beam, decoding)
         out = []
-        for sentence, prep, (_, rank, result) in zip(sentences, inputs, picks):
-            tokens = self.tokenize("".join(prep.clauses))
-            bounds = [*self.clause_starts(prep.clauses, tokens), len(tokens) + 1]
-            attention = [[round(sum(row[a:b]), 4) for a, b in zip(bounds, bounds[1:])]
-                         for row in result.attention[rank]]
-            expected = [e for clause in prep.expected for e in clause]
-            pieces, attention, repairs = repair(tidy(result.hypotheses[rank]), attention,
-                                                prep.inlined, expected)
-            out.append(Translation(sentence.id, "".join(prep.clauses), pieces, attention,
-                                   prep.expected, rank, repairs))
+        for sentence, prep, target, result, scored, found in zip(
+                sentences, prepared, targets, results, scores, own):
+            forced = Candidate(target, result.attention[0][:len(target)],
+                               sum(scored.log_probs) / max(1, len(scored.log_probs)), -1)
+            agreement = _agreement(detokenize(target), [detokenize(c.pieces) for c in found])
+            out.append(self.unit(sentence, prep, forced, agreement))
         return out
 
+    def unit(self, sentence: Sentence, prep: Prepared, chosen: Candidate,
+             agreement: float) -> Translation:
+        """The kept English of a sentence with its attention per clause and per source piece."""
+        tokens = self.tokenize("".join(prep.clauses))
+        bounds = [*self.clause_starts(prep.clauses, tokens), len(tokens) + 1]
+        attention = [[round(sum(row[a:b]), 4) for a, b in zip(bounds, bounds[1:])]
+                     for row in chosen.attention]
+        coverage = [round(sum(row[j] for row in chosen.attention if j < len(row)), 3)
+                    for j in range(len(tokens))]
+        expected = [e for clause in prep.expected for e in clause]
+        pieces, attention, repairs = repair(tidy(chosen.pieces), attention, prep.inlined, expected)
+        return Translation(sentence.id, "".join(prep.clauses), pieces, attention, prep.expected,
+                           max(chosen.rank, 0), repairs, round(chosen.score, 4), round(agreement, 4),
+                           tokens, coverage)
 
-def _pick(sentence: Sentence, prep: Prepared,
-          result: ctranslate2.TranslationResult) -> tuple[int, int, ctranslate2.TranslationResult]:
-    """(problems, rank, result) for the first of the model's hypotheses with fewest problems."""
+
+@dataclass
+class Pick:
+    problems: int
+    chosen: Candidate
+    agreement: float
+
+
+def _pick(sentence: Sentence, prep: Prepared, candidates: list[Candidate], consensus: bool) -> Pick:
+    """The checks first (fewest missing terms and numbers), then, if `consensus`, the
+    hypothesis most like all the others; otherwise the model's own order."""
     expected = [e for clause in prep.expected for e in clause]
-    costs = [problem_count(expected, sentence.hans, detokenize(h)) for h in result.hypotheses]
-    rank = costs.index(min(costs))
-    return costs[rank], rank, result
+    texts = [detokenize(c.pieces) for c in candidates]
+    costs = [problem_count(expected, sentence.hans, t) for t in texts]
+    fewest = min(costs)
+    passing = [i for i, cost in enumerate(costs) if cost == fewest]
+    agreements = {i: _agreement(texts[i], texts[:i] + texts[i + 1:]) for i in
+                  (passing if consensus else passing[:1])}
+    best = max(agreements, key=lambda i: (agreements[i], -i))
+    return Pick(fewest, candidates[best], agreements[best])
+
+
+def _agreement(text: str, others: list[str]) -> float:
+    """Mean chrF (0–1) of `text` against `others`: the MBR utility, and a confidence signal."""
+    if not others:
+        return 1.0
+    return sum(_chrf().sentence_score(text, [o]).score for o in others) / (100 * len(others))
+
+
+@cache
+def _chrf() -> CHRF:
+    return CHRF()
 
 
 def _common_prefix(a: list[str], b: list[str]) -> int:
@@ -231,11 +355,11 @@ def default_model() -> Model:
 
 
 def translate(doc: SegmentedDocument, glossary_files: list[Path] = (),
-              model: Model | None = None) -> Translations:
+              model: Model | None = None, quality: str = "default") -> Translations:
     model = model or default_model()
     glossary = glossary_module.load(list(glossary_files), doc.meta.glossary)
     sentences = doc.all_sentences()
     prepared = [prepare(s, glossary, doc.meta.date) for s in sentences]
     strict = [prepare_strict(s, glossary, doc.meta.date) for s in sentences]
-    units = model.translate(sentences, prepared, strict)
-    return Translations(doc.slug, model.directory.name, {u.id: u for u in units})
+    units = model.translate(sentences, prepared, strict, QUALITIES[quality])
+    return Translations(doc.slug, model.directory.name, {u.id: u for u in units}, quality)
