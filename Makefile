@@ -3,7 +3,8 @@
 #   make test     run the test suite
 #   make bench    run the benchmarks;  make eval: score translation on the dev set
 #   make clean    remove build/
-# Options (make VAR=value): SCRIPTS="zh-Hant zh-Hans" (PDFs to make), SOURCE_DIR, BUILD_DIR,
+# Options (make VAR=value): SCRIPTS="zh-Hant zh-Hans" (PDFs to make), QUALITY=fast|default|best
+# (translation search: best is about 8x slower), SOURCE_DIR, BUILD_DIR,
 # BASE_URL (for the feed), PYTHON (interpreter used to create the venv).
 
 SHELL       := /bin/bash
@@ -19,6 +20,7 @@ PY         := $(VENV)/bin/python
 SOURCE_DIR ?= source
 BUILD_DIR  ?= build
 SCRIPTS    ?= zh-Hant zh-Hans
+QUALITY    ?= default
 BASE_URL   ?= ./
 DEBS       := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
 
@@ -35,7 +37,7 @@ CODE     = pipeline/$(1).py pipeline/jsonio.py
 PAGES   := $(foreach s,$(SLUGS),$(BUILD_DIR)/$(s)/index.html)
 PDFS    := $(foreach s,$(SLUGS),$(foreach c,$(SCRIPTS),$(BUILD_DIR)/$(s)/$(s).$(c).pdf))
 
-.PHONY: all briefs site setup test bench eval clean
+.PHONY: all briefs site setup test bench eval clean FORCE
 .DEFAULT_GOAL := all
 
 # Briefs are built with --keep-going, so one bad article cannot stop the others; the
@@ -89,15 +91,20 @@ $(BUILD_DIR)/%/segments.json: $(BUILD_DIR)/%/scripts.json $(call CODE,segment)
 GLOSSARIES := $(wildcard $(SOURCE_DIR)/glossary.tsv)
 TERMS      := pipeline/data/glossary.tsv pipeline/glossary.py pipeline/numbers.py pipeline/checks.py
 
-$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(call CODE,translate) $(TERMS) $(GLOSSARIES) | $(VENV)/.model
-	@$(STAGE) translate $< $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
+# QUALITY is recorded in a file rewritten only when it changes, so switching it
+# re-translates and leaving it alone rebuilds nothing.
+$(BUILD_DIR)/.quality: FORCE
+	@mkdir -p $(@D); [ "$$(cat $@ 2>/dev/null)" = "$(QUALITY)" ] || echo "$(QUALITY)" > $@
 
-$(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align)
-	@$(STAGE) align $(wordlist 1,2,$^) $@
+$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(call CODE,translate) $(TERMS) $(GLOSSARIES) $(BUILD_DIR)/.quality | $(VENV)/.model
+	@$(STAGE) translate $< $@ --quality $(QUALITY) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
+
+$(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align) pipeline/quality.py $(TERMS) $(GLOSSARIES)
+	@$(STAGE) align $(wordlist 1,2,$^) $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 TEMPLATES := $(wildcard templates/*)
 
-$(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/aligned.json $(call CODE,quality) pipeline/checks.py
+$(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/aligned.json $(call CODE,quality)
 	@$(STAGE) quality $< $@
 
 $(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/quality.json $(TEMPLATES) $(call CODE,render)

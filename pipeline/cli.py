@@ -48,20 +48,25 @@ def _translate(args: argparse.Namespace) -> str:
 
 
 def _align(args: argparse.Namespace) -> str:
+    from . import glossary
     from .align import align
+    from .quality import assess
     from .segment import SegmentedDocument
     from .translate import Translations
-    doc = align(jsonio.load(SegmentedDocument, args.segments), jsonio.load(Translations, args.translations))
+    segmented = jsonio.load(SegmentedDocument, args.segments)
+    translations = jsonio.load(Translations, args.translations)
+    terms = glossary.load(args.glossary, segmented.meta.glossary)
+    doc = assess(align(segmented, translations), translations, terms)
     jsonio.dump(doc, args.out)
     return f"{sum(len(b.rows) for b in doc.blocks)} rows"
 
 
 def _quality(args: argparse.Namespace) -> str:
     from .align import AlignedDocument
-    from .quality import check
-    report = check(jsonio.load(AlignedDocument, args.input))
-    jsonio.dump(report, args.out)
-    return report.summary()
+    from .quality import report
+    result = report(jsonio.load(AlignedDocument, args.input))
+    jsonio.dump(result, args.out)
+    return result.summary()
 
 
 def _html(args: argparse.Namespace) -> str:
@@ -114,14 +119,15 @@ def parser() -> argparse.ArgumentParser:
     command("scripts", _scripts, "document.json → scripts.json (zh-Hant and zh-Hans)", "input", "out")
     command("segment", _segment, "scripts.json → segments.json (sentences, clauses)", "input", "out")
     tr = command("translate", _translate, "segments.json → translations.json", "input", "out")
-    tr.add_argument("--glossary", type=Path, nargs="*", default=[],
-                    help="project glossary files (TSV: zh, en, kind, note) on top of the built-in one")
+    glossary_help = "project glossary files (TSV: zh, en, kind, note) on top of the built-in one"
+    tr.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
     tr.add_argument("--quality", default="default", choices=["fast", "default", "best"],
                     help="fast: narrow beam; default: checks, then consensus of the 4-best; "
                          "best: consensus of the 8-best and 24 samples (about 8x slower)")
-    command("align", _align, "segments.json + translations.json → aligned.json",
-            "segments", "translations", "out")
-    command("quality", _quality, "aligned.json → quality.json (what an editor should check)", "input", "out")
+    al = command("align", _align, "segments.json + translations.json → aligned.json (rows, each with "
+                 "its confidence and reasons to check it)", "segments", "translations", "out")
+    al.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
+    command("quality", _quality, "aligned.json → quality.json (rows an editor should check)", "input", "out")
     html = command("html", _html, "aligned.json + quality.json → side-by-side HTML page", "input", "quality", "out")
     html.add_argument("--scripts", nargs="+", default=["zh-Hant", "zh-Hans"],
                       choices=["zh-Hant", "zh-Hans"], help="scripts that have a PDF to link to")

@@ -17,7 +17,7 @@ from .errors import SourceError
 from .scripts import converter
 
 BASE = Path(__file__).resolve().parent / "data" / "glossary.tsv"
-KINDS = ("person", "place", "org", "country", "term", "custom")
+KINDS = ("person", "place", "org", "country", "region", "term", "custom")
 # Written in English before translation; the rest is only checked. "custom" is an
 # article's own front-matter entry: the editor asked for exactly that English.
 PROTECTED = ("person", "place", "org", "custom")

@@ -104,7 +104,8 @@ def _mention(kind: str, m: re.Match[str]) -> Mention | None:
         return _with_year(mention, year)
     if kind == "day":
         day, deadline = int(m.group(1)), m.group(2)
-        day_re = rf"(?:the\s+)?{day}(?:st|nd|rd|th)?\b(?!\s*(?:days?|-day))"
+        # "the 20th" or "20th", never a bare "20": "Associated Press 20," is not a date.
+        day_re = rf"(?:the\s+)?{day}(?:st|nd|rd|th)\b"
         prefix = r"(?:by|before|until|no later than)\s+" if deadline else ""
         return Mention(zh, kind, [rf"{prefix}{day_re}", rf"{prefix}(?:{'|'.join(MONTHS)})\s+{day}\b"],
                        f"{'by ' if deadline else ''}the {_ordinal(day)}")

@@ -21,6 +21,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCRIPT_NAMES = {"zh-Hant": "繁體", "zh-Hans": "简体"}
 MODEL_CREDIT = ("English by machine translation: OPUS-MT (Tiedemann & Thottingal, EAMT 2020), "
                 "licensed CC BY 4.0, in the Argos Translate package {model}.")
+FIRST_TO_CHECK = 10  # rows listed at the top of the page; the rest are marked where they stand
 MT_NOTE = "The English is machine translation and has not been checked by a person."
 
 
@@ -57,17 +58,15 @@ def pdf_name(slug: str, script: Script) -> str:
 
 
 def render_html(doc: AlignedDocument, pdf_scripts: list[Script], report: Report) -> str:
-    """The web page: both scripts present, a switch chooses which one shows, flagged rows marked."""
-    flags: dict[tuple[int, int], list[str]] = {}
-    for issue in report.issues:
-        flags.setdefault((issue.block, issue.row), []).append(
-            f"{issue.kind}: {issue.zh} → expected {issue.expected}")
+    """The web page: both scripts present, a switch chooses which one shows, rows to check
+    marked, and the least trusted of them listed first at the top."""
     return environment().get_template("brief.html.j2").render(
-        **context(doc), pdf_scripts=pdf_scripts, flags=flags, report=report)
+        **context(doc), pdf_scripts=pdf_scripts, report=report, marked=True,
+        first=report.rows_to_check[:FIRST_TO_CHECK])
 
 
 def render_print_html(doc: AlignedDocument, script: Script) -> str:
-    return environment().get_template("brief-print.html.j2").render(**context(doc), script=script, flags={})
+    return environment().get_template("brief-print.html.j2").render(**context(doc), script=script, marked=False)
 
 
 def local_only(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:
