@@ -1,17 +1,21 @@
-"""Translation quality on the development set: sacrebleu scores and the pipeline's own checks.
+"""Translation quality on a zh/en TSV (the dev set by default): sacrebleu scores and the
+pipeline's own checks.
 
 Systems compared on the same segments in one run:
-- raw model: each segment given whole, as written, the model's first hypothesis;
-- pipeline variants: read → scripts → segment → translate, English joined per segment,
-  with glossary protection for the given term kinds ("none" = checks and n-best only).
+- raw model: each segment given whole, as written, the model's first hypothesis (beam 4);
+- the pipeline at each QUALITY setting: scripts → segment → translate, English joined per
+  segment. Each segment's script is detected (Traditional input is converted to
+  Simplified for the model, as in a brief).
 Each system's English is checked for glossary terms and numbers in its segment.
-Usage: python bench/eval.py [--tsv PATH] [--limit N] [--variants none default all]
+Usage: python bench/eval.py [TSV] [--limit N] [--quality fast default best]
+The TSV has columns zh and en (a header line; other columns are ignored).
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import time
+from collections import Counter
 from pathlib import Path
 
 import sacrebleu
@@ -19,33 +23,34 @@ import sacrebleu
 from pipeline import glossary
 from pipeline.checks import expectations, missing
 from pipeline.document import Block, Document, Meta
-from pipeline.glossary import KINDS, PROTECTED
-from pipeline.scripts import convert
+from pipeline.glossary import KINDS
+from pipeline.scripts import convert, converter, detect_script
 from pipeline.segment import segment
-from pipeline.translate import default_model, detokenize, prepare, prepare_strict
+from pipeline.translate import QUALITIES, default_model, detokenize, prepare, prepare_strict
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "eval" / "newstest2021-zhen-dev.tsv"
 
 
-def raw_english(sources: list[str], _: tuple[str, ...]) -> list[str]:
+def raw_english(sources: list[str], _: str) -> list[str]:
     model = default_model()
     results = model.translator.translate_batch([model.tokenize(s) for s in sources], beam_size=4,
                                                max_batch_size=2048, batch_type="tokens")
     return [detokenize(r.hypotheses[0]) for r in results]
 
 
-def pipeline_english(sources: list[str], protect: tuple[str, ...]) -> list[str]:
-    """All segments as one article, one paragraph each, through the real stages."""
+def pipeline_english(sources: list[str], quality: str) -> list[str]:
+    """Each segment as a one-paragraph article in its own detected script, through the real
+    stages, all translated in one batch."""
     terms = glossary.load([])
-    doc = Document("dev", str(DEV), Meta(title="dev", language="zh-Hans"),
-                   [Block("paragraph", s) for s in sources])
-    segmented = segment(convert(doc))
-    sentences = [s for block in segmented.blocks for s in block.sentences]
-    prepared = [prepare(s, terms, "", protect) for s in sentences]
-    strict = [prepare_strict(s, terms, "") for s in sentences] if protect else None
-    units = {u.id: u for u in default_model().translate(sentences, prepared, strict)}
-    return [" ".join(units[s.id].text for s in block.sentences) for block in segmented.blocks]
+    docs = [segment(convert(Document(f"dev{i}", str(DEV), Meta(title="dev"), [Block("paragraph", s)])))
+            for i, s in enumerate(sources)]
+    sentences = [s for doc in docs for s in doc.blocks[0].sentences]
+    prepared = [prepare(s, terms, "") for s in sentences]
+    strict = [prepare_strict(s, terms, "") for s in sentences]
+    units = default_model().translate(sentences, prepared, strict, QUALITIES[quality])
+    english = {u.id: u.text for u in units}
+    return [" ".join(english[s.id] for s in doc.blocks[0].sentences) for doc in docs]
 
 
 def misses(sources: list[str], hyps: list[str]) -> tuple[int, int, int]:
@@ -53,7 +58,7 @@ def misses(sources: list[str], hyps: list[str]) -> tuple[int, int, int]:
     terms = glossary.load([])
     g = n = total = 0
     for zh, en in zip(sources, hyps):
-        expected = expectations(zh, terms)
+        expected = expectations(converter("t2s").convert(zh), terms)
         total += len(expected)
         for e in missing(expected, en):
             if e.kind in KINDS:
@@ -65,30 +70,26 @@ def misses(sources: list[str], hyps: list[str]) -> tuple[int, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tsv", type=Path, default=DEV)
+    parser.add_argument("tsv", type=Path, nargs="?", default=DEV)
     parser.add_argument("--limit", type=int, default=0)
-    parser.add_argument("--variants", nargs="+", default=["none", "default", "all"],
-                        help='term kinds written in English: "none", "default" (the pipeline\'s), "all", or a list')
+    parser.add_argument("--quality", nargs="+", default=["fast", "default", "best"], choices=list(QUALITIES))
     args = parser.parse_args()
     with open(args.tsv, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     rows = rows[: args.limit] if args.limit else rows
     sources, refs = [r["zh"] for r in rows], [r["en"] for r in rows]
-    systems = [("raw model", raw_english, ())]
-    for v in args.variants:
-        kinds = {"none": (), "default": PROTECTED, "all": KINDS}.get(v) or tuple(v.split(","))
-        systems.append((f"pipeline [{v}]", pipeline_english, kinds))
-    print(f"{len(rows)} segments from {args.tsv.name}")
-    print(f"{'system':32} {'chrF':>6} {'BLEU':>6} {'glossary miss':>14} {'number miss':>12} {'checks':>7} {'s':>6}")
-    print("(pipeline [none]: n-best and retries, no term written in English, no strict retry)")
-    for name, system, kinds in systems:
+    scripts = Counter(detect_script(s) for s in sources)
+    systems = [("raw model", raw_english, ""), *((f"pipeline QUALITY={q}", pipeline_english, q) for q in args.quality)]
+    print(f"{len(rows)} segments from {args.tsv.name} ({', '.join(f'{n} {k}' for k, n in scripts.items())})")
+    print(f"{'system':28} {'chrF':>6} {'BLEU':>6} {'glossary miss':>14} {'number miss':>12} {'checks':>7} {'s':>6}")
+    for name, system, quality in systems:
         start = time.perf_counter()
-        hyps = system(sources, kinds)
+        hyps = system(sources, quality)
         seconds = time.perf_counter() - start
         chrf = sacrebleu.corpus_chrf(hyps, [refs]).score
         bleu = sacrebleu.corpus_bleu(hyps, [refs]).score
         g, n, total = misses(sources, hyps)
-        print(f"{name:32} {chrf:6.2f} {bleu:6.2f} {g:14} {n:12} {total:7} {seconds:6.1f}", flush=True)
+        print(f"{name:28} {chrf:6.2f} {bleu:6.2f} {g:14} {n:12} {total:7} {seconds:6.1f}", flush=True)
 
 
 if __name__ == "__main__":

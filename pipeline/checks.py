@@ -233,6 +233,21 @@ def modality_lost(hans: str, english: str) -> list[Finding]:
     return found
 
 
+ZH_PAST = re.compile(r"了|已|曾|過|过|昨|去年|上週|上周|上月|\d+\s*年|\d+\s*月")
+EN_DONE = re.compile(r"\b(?:was|were|had|did)\b|\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|ne|un)\b|"
+                     r"(?<!\bis )(?<!\bare )(?<!\bbe )\b\w{3,}ed\s+(?:to|that|on|with|the|a|an)\b", re.I)
+
+
+def provision_told_as_done(hans: str, english: str) -> list[Finding]:
+    """A list point (a plan's provision, a demand, a measure) in the past tense when the
+    Chinese says nothing of the past: "Ukraine has agreed…" for 乌克兰同意 in a draft plan."""
+    done = EN_DONE.search(english)
+    if done and not ZH_PAST.search(hans) and not EN_FUTURE.search(english):
+        return [Finding("tense", f"“{done.group(0)}”: a listed point told as done; the Chinese has no past marker",
+                        en=done.group(0))]
+    return []
+
+
 def bare_days(expected: list[Expectation], english: str) -> list[Finding]:
     """A day of the month that never got its month (the article has no date)."""
     months = "|".join(m for m in ("January February March April May June July August September "

@@ -5,8 +5,8 @@ and its reasons. Row by row: glossary terms and numbers whose English is missing
 Chinese left in the English, an English span far shorter than its Chinese, a day with
 no month. Sentence by sentence, each placed on the row holding the words concerned:
 names the Chinese never mentions, a name written twice, negation in one language only,
-hearsay, attribution, possibility or future lost, a time still to come told in the
-past, Chinese the English does not depend on, repeated-phrase loops, abnormal length
+hearsay, attribution, possibility or future lost, a time still to come or a listed
+point (a plan's provision) told in the past, Chinese the English does not depend on, repeated-phrase loops, abnormal length
 ratios, and the model's own doubt (a low log-probability, hypotheses that disagree).
 A term found elsewhere in its sentence's English (the aligner put it in the next row)
 is not a miss.
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from .align import AlignedBlock, AlignedDocument, Row
 from .checks import (Entities, Finding, bare_days, cjk_left, doubled_terms, dropped, entities,
                      invented_entities, loop, missing, modality_lost, negation_mismatch,
-                     ratio_problem, short_english)
+                     provision_told_as_done, ratio_problem, short_english)
 from .glossary import Glossary
 from .translate import Translation, Translations
 
@@ -73,11 +73,14 @@ def trust(unit: Translation) -> float:
     return (scale(unit.score, SCORE_LOW, SCORE_HIGH) + scale(unit.agreement, AGREEMENT_LOW, AGREEMENT_HIGH)) / 2
 
 
-def sentence_findings(hans: str, english: str, unit: Translation, known: Entities) -> list[Finding]:
-    """Everything wrong with one sentence's English as a whole."""
+def sentence_findings(hans: str, english: str, unit: Translation, known: Entities,
+                      listed: bool = False) -> list[Finding]:
+    """Everything wrong with one sentence's English as a whole; `listed`: it is a list item."""
     found = [*invented_entities(hans, english, known), *doubled_terms(hans, english, known),
              *negation_mismatch(hans, english), *modality_lost(hans, english),
              *dropped(unit.reliance, DROPPED_RELIANCE)]
+    if listed:
+        found += provision_told_as_done(hans, english)
     if repeated := loop(english):
         found.append(Finding("loop", f"repeats “{repeated}”"))
     if ratio := ratio_problem(hans, english):
@@ -114,12 +117,12 @@ def place(finding: Finding, rows: list[Row]) -> Row:
     return rows[0]
 
 
-def assess_sentence(rows: list[Row], unit: Translation, known: Entities) -> None:
+def assess_sentence(rows: list[Row], unit: Translation, known: Entities, listed: bool = False) -> None:
     """Give each row of one sentence its reasons and confidence (in place: rows are fresh)."""
     english = " ".join(r.en for r in rows if r.en)
     hans = "".join(t.hans for r in rows for t in r.zh)
     placed: dict[int, list[Finding]] = {id(r): row_findings(r, english) for r in rows}
-    for finding in sentence_findings(hans, english, unit, known):
+    for finding in sentence_findings(hans, english, unit, known, listed):
         placed[id(place(finding, rows))].append(finding)
     model = 0.8 + 0.2 * trust(unit)
     for row in rows:
@@ -140,7 +143,7 @@ def assess(doc: AlignedDocument, translations: Translations, glossary: Glossary)
     known = entities(glossary)
     for block in [doc.title, *doc.blocks]:
         for rows in sentences_of(block):
-            assess_sentence(rows, translations.units[rows[0].sentence], known)
+            assess_sentence(rows, translations.units[rows[0].sentence], known, block.kind == "list_item")
     return doc
 
 

@@ -302,22 +302,28 @@ class Model:
               decoding: Decoding = QUALITIES["default"]) -> list[Translation]:
         """What the model makes of a given English for each sentence (an editor's, or a
         labelled one in the evaluation): its attention, log-probability and agreement with
-        the model's own hypotheses, exactly as if the model had chosen it."""
+        the model's own hypotheses, exactly as if the model had chosen it. An English the
+        model itself proposes (in a beam of RETRY_BEAM) keeps the model's own pieces; other
+        English is cut into pieces by vocabulary, which the model finds less likely."""
         sources = self._sources(prepared)
-        targets = [self.english_pieces(e) for e in english]
-        results = self.translator.translate_batch(
-            sources, target_prefix=targets, beam_size=1, max_batch_size=MAX_BATCH_TOKENS,
-            batch_type="tokens", max_decoding_length=MAX_DECODING_LENGTH, return_attention=True)
-        scores = self.translator.score_batch(sources, targets, max_batch_size=MAX_BATCH_TOKENS,
-                                             batch_type="tokens")
-        own = self.search(sources, decoding.beam, decoding)
+        own = self.search(sources, max(decoding.beam, RETRY_BEAM), decoding)
+        chosen: list[Candidate | None] = [
+            next((c for c in found if detokenize(c.pieces) == e.strip()), None) for e, found in zip(english, own)]
+        todo = [i for i, c in enumerate(chosen) if c is None]
+        targets = [self.english_pieces(english[i]) for i in todo]
+        if todo:
+            results = self.translator.translate_batch(
+                [sources[i] for i in todo], target_prefix=targets, beam_size=1, max_batch_size=MAX_BATCH_TOKENS,
+                batch_type="tokens", max_decoding_length=MAX_DECODING_LENGTH, return_attention=True)
+            scores = self.translator.score_batch([sources[i] for i in todo], targets,
+                                                 max_batch_size=MAX_BATCH_TOKENS, batch_type="tokens")
+            for i, target, result, scored in zip(todo, targets, results, scores):
+                chosen[i] = Candidate(target, result.attention[0][:len(target)],
+                                      sum(scored.log_probs) / max(1, len(scored.log_probs)), -1)
         out = []
-        for sentence, prep, target, result, scored, found in zip(
-                sentences, prepared, targets, results, scores, own):
-            forced = Candidate(target, result.attention[0][:len(target)],
-                               sum(scored.log_probs) / max(1, len(scored.log_probs)), -1)
-            agreement = _agreement(detokenize(target), [detokenize(c.pieces) for c in found])
-            out.append(self.unit(sentence, prep, forced, agreement))
+        for sentence, prep, candidate, found in zip(sentences, prepared, chosen, own):
+            others = [detokenize(c.pieces) for c in found[:decoding.beam] if c is not candidate]
+            out.append(self.unit(sentence, prep, candidate, _agreement(detokenize(candidate.pieces), others)))
         self.measure_reliance(out)
         return out
 
