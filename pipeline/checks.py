@@ -187,13 +187,13 @@ def negation_mismatch(hans: str, english: str) -> list[Finding]:
 MODALITY = [
     ("reported", r"外传|外傳|据报|據報|据悉|據悉|据称|據稱|传出|傳出|传闻|傳聞|据了解|據了解|消息人士|知情人士|消息称",
      r"report\w*|according|sources?|said|says|say|told|alleged\w*|rumou?r\w*|claim\w*|informed|"
-     r"familiar|insiders?|understood|learn\w*|believed|revealed|quot\w*|cit\w*|purported\w*|disclos\w*",
+     r"familiar|insiders?|understood|learn\w*|believed|revealed|quot\w*|cit(?:e|es|ed|ing)|purported\w*|disclos\w*",
      "“{zh}” (reportedly / sources say) is lost: a report reads as fact"),
     ("attribution", r"表示|透露|指出|强调|强調|声称|聲稱|坦言|直言|警告|报导|報導|报道|報道|宣布|宣佈",
      r"said|say|says|saying|told|tell|tells|stat\w+|not\w*|point\w*|reveal\w*|disclos\w*|according|"
      r"report\w*|add\w*|stress\w*|emphasi\w+|indicat\w*|announc\w*|quot\w*|claim\w*|wr[io]te|"
      r"warn\w*|explain\w*|insist\w*|assert\w*|express\w*|declar\w*|mention\w*|remark\w*|underlin\w*|"
-     r"highlight\w*|confirm\w*|argu\w*|believ\w*|view|admit\w*|acknowledg\w*|made clear|outlin\w*",
+     r"highlight\w*|confirm\w*|argu\w*|believ\w*|view|admit\w*|acknowledg\w*|made clear|outlin\w*|cit(?:e|es|ed|ing)",
      "“{zh}” (said / revealed) has no verb of saying in the English: who says what may have changed"),
     ("possibility", r"可能|或许|或許|也许|也許|恐怕|或将|或將|估计|估計|疑似|恐将|恐將",
      r"may|might|could|possib\w*|likely|probabl\w*|perhaps|potential\w*|risk\w*|fear\w*|expect\w*|"
