@@ -48,9 +48,9 @@ def pipeline_english(sources: list[str], quality: str) -> list[str]:
     sentences = [s for doc in docs for s in doc.blocks[0].sentences]
     prepared = [prepare(s, terms, "") for s in sentences]
     strict = [prepare_strict(s, terms, "") for s in sentences]
-    units = default_model().translate(sentences, prepared, strict, QUALITIES[quality])
-    english = {u.id: u.text for u in units}
-    return [" ".join(english[s.id] for s in doc.blocks[0].sentences) for doc in docs]
+    units = iter(default_model().translate(sentences, prepared, strict, QUALITIES[quality]))
+    # Sentence ids repeat from one one-paragraph document to the next: go by position.
+    return [" ".join(next(units).text for _ in doc.blocks[0].sentences) for doc in docs]
 
 
 def misses(sources: list[str], hyps: list[str]) -> tuple[int, int, int]:
