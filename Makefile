@@ -99,7 +99,7 @@ $(BUILD_DIR)/.quality: FORCE
 $(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(call CODE,translate) $(TERMS) $(GLOSSARIES) $(BUILD_DIR)/.quality | $(VENV)/.model
 	@$(STAGE) translate $< $@ --quality $(QUALITY) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
-$(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align) pipeline/quality.py $(TERMS) $(GLOSSARIES)
+$(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align) pipeline/quality.py $(TERMS) $(GLOSSARIES) | $(VENV)/.model
 	@$(STAGE) align $(wordlist 1,2,$^) $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 TEMPLATES := $(wildcard templates/*)

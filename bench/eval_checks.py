@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import glossary
-from pipeline.align import align_sentence
+from pipeline.align import align_sentence, model_scorer
 from pipeline.checks import entities
 from pipeline.document import Block, Document, Meta
 from pipeline.quality import assess_sentence
@@ -56,6 +56,7 @@ def flagged(rows: list[dict[str, str]]) -> list[list[str]]:
     terms = glossary.load([])
     known = entities(terms)
     model = default_model()
+    scorer = model_scorer(model)
     groups: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         groups.setdefault(row["id"].split(":")[0] if row["set"] == "seed" else "dev", []).append(i)
@@ -67,7 +68,7 @@ def flagged(rows: list[dict[str, str]]) -> list[list[str]]:
         prepared = [prepare(s, terms, meta.date) for s in sentences]
         units = model.force(sentences, prepared, [rows[i]["en"] for i in members])
         for i, sentence, unit in zip(members, sentences, units):
-            aligned = align_sentence(sentence, unit)
+            aligned = align_sentence(sentence, unit, scorer)
             assess_sentence(aligned, unit, known, listed(rows[i]["id"], doc))
             reasons[i] = [r for row in aligned for r in row.reasons]
     return [reasons[i] for i in range(len(rows))]

@@ -235,7 +235,7 @@ def modality_lost(hans: str, english: str) -> list[Finding]:
 
 ZH_PAST = re.compile(r"了|已|曾|過|过|昨|去年|上週|上周|上月|\d+\s*年|\d+\s*月")
 EN_DONE = re.compile(r"\b(?:was|were|had|did)\b|\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|ne|un)\b|"
-                     r"(?<!\bis )(?<!\bare )(?<!\bbe )\b\w{3,}ed\s+(?:to|that|on|with|the|a|an)\b", re.I)
+                     r"(?<!\bis )(?<!\bare )(?<!\bbe )(?<!\bnot )\b\w{3,}ed\s+(?:to|that|on|with|the|a|an)\b", re.I)
 
 
 def provision_told_as_done(hans: str, english: str) -> list[Finding]:

@@ -56,10 +56,11 @@ class Decoding:
     samples: int = 0               # sampled hypotheses added as candidates and pseudo-references
     coverage_penalty: float = 0.0  # CTranslate2's penalty on source left unattended
     retry: bool = True             # search failing sentences again, wider, then with every term in English
+    reliance: bool = True          # score the English without each stretch of input (the "dropped" check)
 
 
 QUALITIES = {
-    "fast": Decoding(beam=1, consensus=False),
+    "fast": Decoding(beam=1, consensus=False, reliance=False),
     "default": Decoding(beam=4, consensus=True),
     "best": Decoding(beam=8, consensus=True, samples=24),
 }
@@ -274,7 +275,8 @@ class Model:
                 if retry.problems < picks[i].problems:
                     picks[i], inputs[i] = retry, prep
         units = [self.unit(s, p, pick.chosen, pick.agreement) for s, p, pick in zip(sentences, inputs, picks)]
-        self.measure_reliance(units)
+        if decoding.reliance:
+            self.measure_reliance(units)
         return units
 
     def measure_reliance(self, units: list[Translation]) -> None:
