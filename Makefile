@@ -36,8 +36,12 @@ STAGE    = $(PY) -m pipeline
 CODE     = pipeline/$(1).py pipeline/jsonio.py
 PAGES   := $(foreach s,$(SLUGS),$(BUILD_DIR)/$(s)/index.html)
 PDFS    := $(foreach s,$(SLUGS),$(foreach c,$(SCRIPTS),$(BUILD_DIR)/$(s)/$(s).$(c).pdf))
+# QUALITY is recorded in a file rewritten, when Make starts, only if it changed: switching
+# it re-translates (the file is newer than every brief), leaving it alone rebuilds nothing.
+QUALITY_STAMP := $(BUILD_DIR)/.quality
+$(shell mkdir -p $(BUILD_DIR) && { [ "$$(cat $(QUALITY_STAMP) 2>/dev/null)" = "$(QUALITY)" ] || echo "$(QUALITY)" > $(QUALITY_STAMP); })
 
-.PHONY: all briefs site setup test bench eval clean FORCE
+.PHONY: all briefs site setup test bench eval clean
 .DEFAULT_GOAL := all
 
 # Briefs are built with --keep-going, so one bad article cannot stop the others; the
@@ -91,12 +95,8 @@ $(BUILD_DIR)/%/segments.json: $(BUILD_DIR)/%/scripts.json $(call CODE,segment)
 GLOSSARIES := $(wildcard $(SOURCE_DIR)/glossary.tsv)
 TERMS      := pipeline/data/glossary.tsv pipeline/glossary.py pipeline/numbers.py pipeline/checks.py
 
-# QUALITY is recorded in a file rewritten only when it changes, so switching it
-# re-translates and leaving it alone rebuilds nothing.
-$(BUILD_DIR)/.quality: FORCE
-	@mkdir -p $(@D); [ "$$(cat $@ 2>/dev/null)" = "$(QUALITY)" ] || echo "$(QUALITY)" > $@
 
-$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(call CODE,translate) $(TERMS) $(GLOSSARIES) $(BUILD_DIR)/.quality | $(VENV)/.model
+$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(call CODE,translate) $(TERMS) $(GLOSSARIES) $(QUALITY_STAMP) | $(VENV)/.model
 	@$(STAGE) translate $< $@ --quality $(QUALITY) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 $(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align) pipeline/quality.py $(TERMS) $(GLOSSARIES) | $(VENV)/.model
