@@ -39,12 +39,9 @@ REPAIR_SIMILARITY = 0.8  # how close a garbled copy of an inlined name must be t
 REPAIR_MIN_LENGTH = 5    # shorter terms (plan, EU) are too like other words to restore blindly
 MAX_BATCH_TOKENS = 2048
 MAX_DECODING_LENGTH = 256
-SAMPLING_TOPK = 10     # sampling from the whole vocabulary gives nonsense
-SAMPLING_TEMPERATURE = 0.7  # measured: topk 10 at 0.7 gave the best consensus on the dev set
-SEED = 1234
 # Stretches of input between punctuation, left out one at a time to see what the English relies on.
 STRETCH = re.compile(r"[^，,。；;：:、「」『』“”‘’（）()《》！？!?\s]+")
-CJK_CHAR = re.compile(r"[\u3400-\u9fff]")         # sampling (QUALITY=best) is repeatable: the same input gives the same brief
+CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -53,16 +50,13 @@ class Decoding:
 
     beam: int                      # beam width; the whole beam comes back as hypotheses
     consensus: bool                # choose by minimum Bayes risk among those passing the checks
-    samples: int = 0               # sampled hypotheses added as candidates and pseudo-references
-    coverage_penalty: float = 0.0  # CTranslate2's penalty on source left unattended
-    retry: bool = True             # search failing sentences again, wider, then with every term in English
     reliance: bool = True          # score the English without each stretch of input (the "dropped" check)
 
 
 QUALITIES = {
     "fast": Decoding(beam=1, consensus=False, reliance=False),
     "default": Decoding(beam=4, consensus=True),
-    "best": Decoding(beam=8, consensus=True, samples=24),
+    "best": Decoding(beam=16, consensus=True),
 }
 
 
@@ -188,7 +182,7 @@ class Candidate:
     pieces: list[str]
     attention: list[list[float]]  # per target piece, over source pieces
     score: float                  # log-probability per piece
-    rank: int                     # position in the model's output (beam first, then samples)
+    rank: int                     # position in the model's n-best list
 
 
 class Model:
@@ -232,26 +226,14 @@ class Model:
     def _sources(self, prepared: list[Prepared]) -> list[list[str]]:
         return [self.tokenize("".join(p.clauses)) for p in prepared]
 
-    def search(self, sources: list[list[str]], beam: int,
-               decoding: Decoding = QUALITIES["default"]) -> list[list[Candidate]]:
-        """The whole beam (and, if asked, sampled hypotheses) for every source."""
-        options = dict(max_batch_size=MAX_BATCH_TOKENS, batch_type="tokens",
-                       max_decoding_length=MAX_DECODING_LENGTH, return_attention=True,
-                       return_scores=True)
+    def search(self, sources: list[list[str]], beam: int) -> list[list[Candidate]]:
+        """The whole beam for every source, as candidates."""
         results = self.translator.translate_batch(
-            sources, beam_size=beam, num_hypotheses=beam,
-            coverage_penalty=decoding.coverage_penalty, **options)
-        found = [[Candidate(h, a, s, i) for i, (h, a, s) in
-                  enumerate(zip(r.hypotheses, r.attention, r.scores))] for r in results]
-        if decoding.samples:
-            ctranslate2.set_random_seed(SEED)
-            sampled = self.translator.translate_batch(
-                sources, beam_size=1, num_hypotheses=decoding.samples, sampling_topk=SAMPLING_TOPK,
-                sampling_temperature=SAMPLING_TEMPERATURE, **options)
-            for candidates, r in zip(found, sampled):
-                candidates += [Candidate(h, a, s, len(candidates) + i) for i, (h, a, s) in
-                               enumerate(zip(r.hypotheses, r.attention, r.scores))]
-        return found
+            sources, beam_size=beam, num_hypotheses=beam, max_batch_size=MAX_BATCH_TOKENS,
+            batch_type="tokens", max_decoding_length=MAX_DECODING_LENGTH, return_attention=True,
+            return_scores=True)
+        return [[Candidate(h, a, s, i) for i, (h, a, s) in enumerate(zip(r.hypotheses, r.attention, r.scores))]
+                for r in results]
 
     def translate(self, sentences: list[Sentence], prepared: list[Prepared],
                   strict: list[Prepared] | None = None,
@@ -263,14 +245,14 @@ class Model:
             return []
         inputs = list(prepared)
         picks = [_pick(s, p, c, decoding.consensus) for s, p, c in
-                 zip(sentences, inputs, self.search(self._sources(inputs), decoding.beam, decoding))]
-        retries = ((prepared, RETRY_BEAM), (strict, RETRY_BEAM)) if decoding.retry else ()
-        for retry_inputs, beam in retries:
+                 zip(sentences, inputs, self.search(self._sources(inputs), decoding.beam))]
+        beam = max(RETRY_BEAM, decoding.beam)
+        for retry_inputs in (prepared, strict):
             failing = [i for i, pick in enumerate(picks) if pick.problems]
             if not failing or retry_inputs is None:
                 continue
             tries = [retry_inputs[i] for i in failing]
-            for i, prep, found in zip(failing, tries, self.search(self._sources(tries), beam, decoding)):
+            for i, prep, found in zip(failing, tries, self.search(self._sources(tries), beam)):
                 retry = _pick(sentences[i], prep, found, decoding.consensus)
                 if retry.problems < picks[i].problems:
                     picks[i], inputs[i] = retry, prep
@@ -308,7 +290,7 @@ class Model:
         model itself proposes (in a beam of RETRY_BEAM) keeps the model's own pieces; other
         English is cut into pieces by vocabulary, which the model finds less likely."""
         sources = self._sources(prepared)
-        own = self.search(sources, max(decoding.beam, RETRY_BEAM), decoding)
+        own = self.search(sources, max(decoding.beam, RETRY_BEAM))
         chosen: list[Candidate | None] = [
             next((c for c in found if detokenize(c.pieces) == e.strip()), None) for e, found in zip(english, own)]
         todo = [i for i, c in enumerate(chosen) if c is None]
