@@ -4,7 +4,7 @@
 #   make bench    run the benchmarks;  make eval: score translation on the dev set
 #   make clean    remove build/
 # Options (make VAR=value): SCRIPTS="zh-Hant zh-Hans" (PDFs to make), QUALITY=fast|default|best
-# (translation search: best is about 8x slower), SOURCE_DIR, BUILD_DIR,
+# (translation search: best is about 4x slower), SOURCE_DIR, BUILD_DIR,
 # BASE_URL (for the feed), PYTHON (interpreter used to create the venv).
 
 SHELL       := /bin/bash

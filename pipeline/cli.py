@@ -123,7 +123,7 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
     tr.add_argument("--quality", default="default", choices=["fast", "default", "best"],
                     help="fast: narrow beam; default: checks, then consensus of the 4-best; "
-                         "best: consensus of the 8-best and 24 samples (about 8x slower)")
+                         "best: consensus of a 16-wide beam (about 4x slower)")
     al = command("align", _align, "segments.json + translations.json → aligned.json (rows, each with "
                  "its confidence and reasons to check it)", "segments", "translations", "out")
     al.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
