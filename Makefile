@@ -96,8 +96,11 @@ GLOSSARIES := $(wildcard $(SOURCE_DIR)/glossary.tsv)
 TERMS      := pipeline/data/glossary.tsv pipeline/glossary.py pipeline/numbers.py pipeline/checks.py
 
 
-$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(call CODE,translate) $(TERMS) $(GLOSSARIES) $(QUALITY_STAMP) | $(VENV)/.model
-	@$(STAGE) translate $< $@ --quality $(QUALITY) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
+$(BUILD_DIR)/%/names.json: $(BUILD_DIR)/%/segments.json $(call CODE,names) pipeline/romanize.py pipeline/data/surnames.tsv $(TERMS) $(GLOSSARIES)
+	@$(STAGE) names $< $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
+
+$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/names.json $(call CODE,translate) $(TERMS) $(GLOSSARIES) $(QUALITY_STAMP) | $(VENV)/.model
+	@$(STAGE) translate $< $@ --names $(word 2,$^) --quality $(QUALITY) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 $(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align) pipeline/quality.py $(TERMS) $(GLOSSARIES) | $(VENV)/.model
 	@$(STAGE) align $(wordlist 1,2,$^) $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import sacrebleu
 
-from pipeline import glossary
+from pipeline import glossary, names
 from pipeline.checks import expectations, missing
 from pipeline.document import Block, Document, Meta
 from pipeline.glossary import KINDS
 from pipeline.scripts import convert, converter, detect_script
 from pipeline.segment import segment
-from pipeline.translate import QUALITIES, default_model, detokenize, prepare, prepare_strict
+from pipeline.translate import QUALITIES, attempts, default_model, detokenize
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "eval" / "newstest2021-zhen-dev.tsv"
@@ -39,16 +39,21 @@ def raw_english(sources: list[str], _: str) -> list[str]:
     return [detokenize(r.hypotheses[0]) for r in results]
 
 
-def pipeline_english(sources: list[str], quality: str) -> list[str]:
-    """Each segment as a one-paragraph article in its own detected script, through the real
-    stages, all translated in one batch."""
+def pipeline_english(sources: list[str], quality: str, inlining: str = "failing", compounds: bool = True,
+                     languages: list[str] | None = None, find_names: bool = True) -> list[str]:
+    """Each segment as a one-paragraph article in its own detected script (or `languages`),
+    through the real stages (names found per segment unless not `find_names`: the glossary
+    alone), all translated in one batch."""
     terms = glossary.load([])
-    docs = [segment(convert(Document(f"dev{i}", str(DEV), Meta(title="dev"), [Block("paragraph", s)])))
-            for i, s in enumerate(sources)]
-    sentences = [s for doc in docs for s in doc.blocks[0].sentences]
-    prepared = [prepare(s, terms, "") for s in sentences]
-    strict = [prepare_strict(s, terms, "") for s in sentences]
-    units = iter(default_model().translate(sentences, prepared, strict, QUALITIES[quality]))
+    docs = [segment(convert(Document(f"dev{i}", str(DEV), Meta(title="dev", language=(languages or {}) and languages[i]),
+                                     [Block("paragraph", s)]))) for i, s in enumerate(sources)]
+    sentences, ladders = [], []
+    for doc in docs:
+        extended = names.find(doc, terms, compounds).extend(terms) if find_names else terms
+        sentences += doc.blocks[0].sentences
+        ladders.append(attempts(doc.blocks[0].sentences, extended, "", inlining))
+    ladder = [[p for ladder in ladders for p in ladder[step]] for step in range(len(ladders[0]))]
+    units = iter(default_model().translate(sentences, ladder, QUALITIES[quality]))
     # Sentence ids repeat from one one-paragraph document to the next: go by position.
     return [" ".join(next(units).text for _ in doc.blocks[0].sentences) for doc in docs]
 

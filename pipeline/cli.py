@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from . import jsonio
@@ -39,10 +40,24 @@ def _segment(args: argparse.Namespace) -> str:
     return f"{len(units)} sentences, {sum(len(u.clauses) for u in units)} clauses"
 
 
+def _names(args: argparse.Namespace) -> str:
+    from . import glossary
+    from .names import find
+    from .segment import SegmentedDocument
+    segmented = jsonio.load(SegmentedDocument, args.input)
+    result = find(segmented, glossary.load(args.glossary, segmented.meta.glossary))
+    jsonio.dump(result, args.out)
+    origins = Counter(n.origin for n in result.names)
+    return (f"{len(result.names)} names beyond the glossary ({result.region}): "
+            + ", ".join(f"{n} {o}" for o, n in origins.most_common()) if result.names else "no names beyond the glossary")
+
+
 def _translate(args: argparse.Namespace) -> str:
+    from .names import Names
     from .segment import SegmentedDocument
     from .translate import translate
-    result = translate(jsonio.load(SegmentedDocument, args.input), args.glossary, quality=args.quality)
+    names = jsonio.load(Names, args.names) if args.names else None
+    result = translate(jsonio.load(SegmentedDocument, args.input), args.glossary, quality=args.quality, names=names)
     jsonio.dump(result, args.out)
     return f"{len(result.units)} sentences"
 
@@ -118,9 +133,13 @@ def parser() -> argparse.ArgumentParser:
     command("read", _read, "source file → document.json", "source", "out")
     command("scripts", _scripts, "document.json → scripts.json (zh-Hant and zh-Hans)", "input", "out")
     command("segment", _segment, "scripts.json → segments.json (sentences, clauses)", "input", "out")
-    tr = command("translate", _translate, "segments.json → translations.json", "input", "out")
     glossary_help = "project glossary files (TSV: zh, en, kind, note) on top of the built-in one"
+    nm = command("names", _names, "segments.json → names.json (names beyond the glossary, with their "
+                 "English: from the source's own glosses, CC-CEDICT, romanized people)", "input", "out")
+    nm.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
+    tr = command("translate", _translate, "segments.json (+ names.json) → translations.json", "input", "out")
     tr.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
+    tr.add_argument("--names", type=Path, help="names.json from the names stage")
     tr.add_argument("--quality", default="default", choices=["fast", "default", "best"],
                     help="fast: narrow beam; default: checks, then consensus of the 4-best; "
                          "best: consensus of a 16-wide beam (about 4x slower)")

