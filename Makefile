@@ -132,11 +132,13 @@ bench: setup
 	  opencc-python-reimplemented==0.1.7 2> >(grep -v 'is ignored: it is neither' >&2)
 	@$(PY) bench/run.py $(VENV)/opencc-reimplemented/bin/python
 
-# Translation scores at each QUALITY (EVAL_TSV=any zh/en TSV), clause pairs against the
-# hand-aligned gold set, and how many hand-labelled misleading sentences the checks flag.
+# Translation scores at each QUALITY (EVAL_TSV=any zh/en TSV), names not in the glossary
+# found (by kind and region, beside the raw model), clause pairs against the hand-aligned
+# gold set, and how many hand-labelled misleading sentences the checks flag.
 EVAL_TSV ?=
 eval: setup
 	@$(PY) bench/eval.py $(EVAL_TSV)
+	@$(PY) bench/eval_names.py
 	@$(PY) bench/eval_alignment.py
 	@$(PY) bench/eval_checks.py
 

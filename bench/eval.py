@@ -26,7 +26,7 @@ from pipeline.document import Block, Document, Meta
 from pipeline.glossary import KINDS
 from pipeline.scripts import convert, converter, detect_script
 from pipeline.segment import segment
-from pipeline.translate import QUALITIES, attempts, default_model, detokenize
+from pipeline.translate import QUALITIES, Attempts, default_model, detokenize
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "eval" / "newstest2021-zhen-dev.tsv"
@@ -45,15 +45,13 @@ def pipeline_english(sources: list[str], quality: str, inlining: str = "failing"
     through the real stages (names found per segment unless not `find_names`: the glossary
     alone), all translated in one batch."""
     terms = glossary.load([])
-    docs = [segment(convert(Document(f"dev{i}", str(DEV), Meta(title="dev", language=(languages or {}) and languages[i]),
+    docs = [segment(convert(Document(f"dev{i}", str(DEV), Meta(title="dev", language=languages[i] if languages else ""),
                                      [Block("paragraph", s)]))) for i, s in enumerate(sources)]
-    sentences, ladders = [], []
+    attempts = []
     for doc in docs:
         extended = names.find(doc, terms, compounds).extend(terms) if find_names else terms
-        sentences += doc.blocks[0].sentences
-        ladders.append(attempts(doc.blocks[0].sentences, extended, "", inlining))
-    ladder = [[p for ladder in ladders for p in ladder[step]] for step in range(len(ladders[0]))]
-    units = iter(default_model().translate(sentences, ladder, QUALITIES[quality]))
+        attempts += [Attempts(s, extended, "", inlining) for s in doc.blocks[0].sentences]
+    units = iter(default_model().translate(attempts, QUALITIES[quality]))
     # Sentence ids repeat from one one-paragraph document to the next: go by position.
     return [" ".join(next(units).text for _ in doc.blocks[0].sentences) for doc in docs]
 

@@ -54,12 +54,13 @@ class Glossary:
         return found
 
     def protect(self, text: str, kinds: tuple[str, ...] = PROTECTED,
-                origins: tuple[str, ...] | None = None) -> str:
-        """Write the English of each term of `kinds` (and `origins`, None = all) in place
-        of its Chinese: the model copies it through."""
+                origins: tuple[str, ...] | None = None, also: frozenset[str] = frozenset()) -> str:
+        """Write the English of each term of `kinds` (and `origins`, None = all), and of
+        the terms in `also`, in place of its Chinese: the model copies it through."""
         out, last = [], 0
         for start, end, term in self.find(text):
-            if term.kind not in kinds or origins is not None and term.origin not in origins or GLOSSED.match(text, end):
+            chosen = term.kind in kinds and (origins is None or term.origin in origins) or term.zh in also
+            if not chosen or GLOSSED.match(text, end):
                 continue
             before = "".join(out) + text[last:start]
             space = " " if before[-1:].isascii() and before[-1:].isalnum() else ""

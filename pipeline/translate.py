@@ -130,32 +130,58 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Inline:
-    """Which terms one attempt writes in English: of `kinds`, from `origins` (None = any)."""
+    """Which terms one attempt writes in English: of `kinds`, from `origins` (None = any),
+    and the terms in `also` whatever they are."""
 
     kinds: tuple[str, ...]
     origins: tuple[str, ...] | None = None
-
-
-# Attempts in order; a sentence goes to the next only while its English fails a check.
-# "failing": the glossary's names first, the names found in the article (names.py) only
-# for sentences whose English misses them, every term last. "upfront": every name first.
-INLINING = {
-    "failing": (Inline(PROTECTED, ("glossary",)), Inline(PROTECTED), Inline(KINDS)),
-    "upfront": (Inline(PROTECTED), Inline(KINDS)),
-}
+    also: frozenset[str] = frozenset()
 
 
 def prepare(sentence: Sentence, glossary: Glossary, date: str, inline: Inline = Inline(PROTECTED)) -> Prepared:
     completed = [complete_dates(c.hans, date) for c in sentence.clauses]
-    protected = [write_amounts(glossary.protect(c, inline.kinds, inline.origins)) for c in completed]
+    protected = [write_amounts(glossary.protect(c, inline.kinds, inline.origins, inline.also)) for c in completed]
     inlined = [t.en for c, p in zip(completed, protected) for _, _, t in glossary.find(c) if t.en in p]
     return Prepared(protected, [expectations(c, glossary) for c in completed], inlined)
 
 
-def attempts(sentences: list[Sentence], glossary: Glossary, date: str,
-             inlining: str = "failing") -> list[list[Prepared]]:
-    """The model's inputs for every sentence, one list per attempt of INLINING[inlining]."""
-    return [[prepare(s, glossary, date, step) for s in sentences] for step in INLINING[inlining]]
+# How names reach the model. "failing" (the default): the glossary's names in English
+# from the start; a name found in the article (names.py) only in a sentence whose English
+# misses it, and then only that name: written in English, a name can damage the words
+# around it ("Mr. Mao Ning, spokesperson of Foreign Affairs" once 外交部 was written too).
+# "upfront": every name in English from the start.
+INLINING = ("failing", "upfront")
+
+
+@dataclass
+class Attempts:
+    """The inputs one sentence may be given to the model, first to last."""
+
+    sentence: Sentence
+    glossary: Glossary
+    date: str
+    inlining: str = "failing"
+
+    def first(self) -> Prepared:
+        origins = ("glossary",) if self.inlining == "failing" else None
+        return prepare(self.sentence, self.glossary, self.date, Inline(PROTECTED, origins))
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The retries: the first input again (searched wider), the names the English
+        misses written in English, every term in English."""
+        return ("same", "missing", "every") if self.inlining == "failing" else ("same", "every")
+
+    def retry(self, step: int, english: str) -> Prepared:
+        """The input for retry `step` of a sentence whose English so far is `english`."""
+        if self.steps[step] == "same":
+            return self.first()
+        if self.steps[step] == "every":
+            return prepare(self.sentence, self.glossary, self.date, Inline(KINDS))
+        first = self.first()
+        missed = frozenset(e.zh for clause in first.expected for e in clause
+                           if e.kind in PROTECTED and not e.found_in(english))
+        return prepare(self.sentence, self.glossary, self.date, Inline(PROTECTED, ("glossary",), missed))
 
 
 def repair(pieces: list[str], attention: list[list[float]], inlined: list[str],
@@ -253,27 +279,32 @@ class Model:
         return [[Candidate(h, a, s, i) for i, (h, a, s) in enumerate(zip(r.hypotheses, r.attention, r.scores))]
                 for r in results]
 
-    def translate(self, sentences: list[Sentence], ladder: list[list[Prepared]],
-                  decoding: Decoding = QUALITIES["default"]) -> list[Translation]:
-        """Translate in one batch from the first inputs of `ladder`. A sentence whose
-        hypotheses all fail a check is tried again with a wider beam, on the same input
-        and then on each later one that differs (more terms written in English); the
-        attempt with the fewest problems wins, the earliest on a tie."""
-        if not sentences:
+    def translate(self, attempts: list[Attempts], decoding: Decoding = QUALITIES["default"]) -> list[Translation]:
+        """Translate in one batch from each sentence's first input. A sentence whose
+        hypotheses all fail a check is tried again, with a wider beam, on each of its
+        retry inputs that differs from those tried; the attempt with the fewest problems
+        wins, the earliest on a tie."""
+        if not attempts:
             return []
-        inputs = list(ladder[0])
+        sentences = [a.sentence for a in attempts]
+        inputs = [a.first() for a in attempts]
         picks = [_pick(s, p, c, decoding.consensus) for s, p, c in
                  zip(sentences, inputs, self.search(self._sources(inputs), decoding.beam))]
         beam = max(RETRY_BEAM, decoding.beam)
-        tried: list[set[str]] = [set() for _ in sentences]
-        for retry_inputs in ladder:
-            failing = [i for i, pick in enumerate(picks)
-                       if pick.problems and "".join(retry_inputs[i].clauses) not in tried[i]]
-            if not failing:
+        tried: list[set[str]] = [set() for _ in attempts]
+        for step in range(max(len(a.steps) for a in attempts)):
+            failing, tries = [], []
+            for i, pick in enumerate(picks):
+                if not pick.problems or step >= len(attempts[i].steps):
+                    continue
+                retry = attempts[i].retry(step, detokenize(pick.chosen.pieces))
+                if "".join(retry.clauses) not in tried[i]:
+                    tried[i].add("".join(retry.clauses))
+                    failing.append(i)
+                    tries.append(retry)
+            if not tries:
                 continue
-            tries = [retry_inputs[i] for i in failing]
             for i, prep, found in zip(failing, tries, self.search(self._sources(tries), beam)):
-                tried[i].add("".join(prep.clauses))
                 retry = _pick(sentences[i], prep, found, decoding.consensus)
                 if retry.problems < picks[i].problems:
                     picks[i], inputs[i] = retry, prep
@@ -356,6 +387,9 @@ def _pick(sentence: Sentence, prep: Prepared, candidates: list[Candidate], conse
     """The checks first (fewest missing terms and numbers), then, if `consensus`, the
     hypothesis most like all the others; otherwise the model's own order."""
     expected = [e for clause in prep.expected for e in clause]
+    # Judged as they will be kept: a copied name's typo (Controll Yuan) repaired first.
+    candidates = [Candidate(*repair(tidy(c.pieces), c.attention, prep.inlined, expected)[:2], c.score, c.rank)
+                  for c in candidates]
     texts = [detokenize(c.pieces) for c in candidates]
     costs = [problem_count(expected, sentence.hans, t) for t in texts]
     fewest = min(costs)
@@ -396,6 +430,6 @@ def translate(doc: SegmentedDocument, glossary_files: list[Path] = (), model: Mo
     glossary = glossary_module.load(list(glossary_files), doc.meta.glossary)
     if names is not None:
         glossary = names.extend(glossary)
-    sentences = doc.all_sentences()
-    units = model.translate(sentences, attempts(sentences, glossary, doc.meta.date, inlining), QUALITIES[quality])
+    attempts = [Attempts(s, glossary, doc.meta.date, inlining) for s in doc.all_sentences()]
+    units = model.translate(attempts, QUALITIES[quality])
     return Translations(doc.slug, model.directory.name, {u.id: u for u in units}, quality)

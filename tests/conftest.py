@@ -18,6 +18,8 @@ from pipeline.segment import SegmentedDocument, segment
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "source").glob("*.md"))
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
+# Articles from other sources (Taiwan, mainland, Hong Kong) with names no glossary lists.
+UNSEEN = sorted((REPO / "tests" / "data" / "articles").glob("*.md"))
 
 INJECTION = """---
 title: 測試<script>alert("標題")</script>
@@ -56,8 +58,8 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     root = tmp_path_factory.mktemp("briefs")
     source = root / "source"
     source.mkdir()
-    for seed in SEEDS:
-        shutil.copy(seed, source / seed.name)
+    for article in [*SEEDS, *UNSEEN]:
+        shutil.copy(article, source / article.name)
     (source / "injection.md").write_text(INJECTION, encoding="utf-8")
     (source / "malformed.md").write_text(MALFORMED, encoding="utf-8")
     return Build(root, source, root / "build", make(source, root / "build"))
