@@ -94,6 +94,7 @@ COMPOUNDS = {"特别行政区": (" SAR", " Special Administrative Region"), "特
              "市": ("", " City"), "县": (" County", " county", ""), "区": (" District", " district", ""),
              "省": (" Province", " province", "")}
 PLACE_KINDS = ("place", "country", "region")
+NAME_FREQUENCY = 100  # jieba counts; its dictionary's median word has about 3
 REGIONS = {"TW": "tw", "HK": "hk", "MO": "hk", "CN": "cn", "SG": "cn", "MY": "cn"}
 # How each region's press writes a Chinese person's name (HK press uses Cantonese
 # readings, which no library here provides: HK names are left to the dictionaries).
@@ -306,8 +307,11 @@ def _tagger(words: frozenset[tuple[str, str]]):
     import jieba.posseg
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
+    tokenizer.check_initialized()
+    # Frequent enough to hold together (英伟达, not 英|伟达), not so frequent that a name
+    # splits a common word (独立|法院, not 独|立法院); a word jieba knows keeps its count.
     for word, tag in words:
-        tokenizer.add_word(word, 10_000, tag)
+        tokenizer.add_word(word, max(tokenizer.FREQ.get(word) or 0, NAME_FREQUENCY), tag)
     return jieba.posseg.POSTokenizer(tokenizer)
 
 

@@ -70,8 +70,9 @@ def test_people_are_romanized_for_their_region() -> None:
 
 
 def test_dictionary_names_only_where_they_are_words() -> None:
-    assert "金门" in found("金門的居民說。", "zh-Hant-TW")
-    assert "金门" not in found("他買了黃金門票。", "zh-Hant-TW")
+    assert found("高雄港的貨櫃量增加。", "zh-Hant-TW")["高雄"].en == "Kaohsiung"  # 高雄|港 is one word
+    assert "高雄" not in found("我們要提高雄心。", "zh-Hant-TW")  # 提高|雄心
+    assert "立法院" not in found("這是獨立法院。", "zh-Hant-TW")
 
 
 def test_compounds_and_source_glosses() -> None:
