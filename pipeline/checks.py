@@ -31,12 +31,22 @@ class Expectation:
 
 def expectations(hans: str, glossary: Glossary) -> list[Expectation]:
     """Glossary terms and numbers in a clause's zh-Hans text (dates already completed)."""
-    found = [Expectation(zh_term.zh, zh_term.kind, zh_term.en,
-                         [rf"(?<!\w){re.escape(a)}(?!\w)" if a[-1:].isalnum() else re.escape(a)
-                          for a in zh_term.accepted])
+    found = [Expectation(zh_term.zh, zh_term.kind, zh_term.en, [_form(a, zh_term.origin) for a in zh_term.accepted])
              for _, _, zh_term in glossary.find(hans)]
     found += [Expectation(m.zh, m.kind, m.display, m.forms) for m in mentions(hans)]
     return found
+
+
+DEMONYM = r"(?:n|ns|an|ans|ian|ians|ese|i|is)?"  # Russia → Russian: a dictionary gives only the noun
+
+
+def _form(english: str, origin: str) -> str:
+    """A regular expression for one accepted English form of a term: whole words, and for
+    a one-word name from a dictionary (not the glossary, which lists its own) its demonym."""
+    if not english[-1:].isalnum():
+        return re.escape(english)
+    suffix = DEMONYM if origin == "cedict" and " " not in english else ""
+    return rf"(?<!\w){re.escape(english)}{suffix}(?!\w)"
 
 
 def missing(expected: list[Expectation], english: str) -> list[Expectation]:

@@ -435,7 +435,8 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
         cuts.append({sum(len(w) for w, _ in tokens[:i]) for i in range(len(tokens) + 1)})
         for i, (word, flag) in enumerate(tokens):
             compound = _compound(word, tokens[i + 1][0] if i + 1 < len(tokens) else "", glossary, found, region)
-            head = word if word in cedict() else word[:-1]  # 高雄港, 青岛港: the name and one character
+            # 高雄港, 青岛港: a name and a place's suffix (not 国防部|长, a minister).
+            head = word if word in cedict() or word[-1:] not in PLACE_ENDS else word[:-1]
             if compound:
                 found.setdefault(compound.zh, compound)
             elif word in glossary.terms or word in found or head in glossary.terms or head in found:
@@ -450,15 +451,15 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
     if not compounds:
         found = {zh: n for zh, n in found.items() if n.origin != "compound"}
     # Matched as the translate stage will match them (leftmost, longest first); a
-    # dictionary name must start where the tagger cuts and end there or one character
-    # before (高雄|港 is one word to the tagger), wherever it occurs.
+    # dictionary name must start where the tagger cuts and end there or before a place's
+    # suffix (高雄港 is one word to the tagger), wherever it occurs.
     matcher = Names(doc.slug, region, list(found.values())).extend(glossary)
     matched: Counter[str] = Counter()
     misplaced: set[str] = set()
     for text, cut in zip(texts, cuts):
         for start, end, term in matcher.find(text):
             matched[term.zh] += 1
-            if start not in cut or end not in cut and end + 1 not in cut:
+            if start not in cut or end not in cut and not (end + 1 in cut and text[end] in PLACE_ENDS):
                 misplaced.add(term.zh)
     names = [Name(n.zh, n.en, n.accepted, n.kind, n.origin, matched[n.zh]) for n in found.values()
              if matched[n.zh] and not (n.origin == "cedict" and n.zh in misplaced)]

@@ -88,12 +88,15 @@ AMOUNT = re.compile(NUM + r"(万亿|千万|百万|万|亿)(" + "|".join(sorted(C
 
 
 def write_amounts(hans: str) -> str:
-    """Write amounts of a million or more in English words (570.06亿美元 → $57.006 billion),
-    as the model's input: left in 亿 and 万 it slips a power of ten ("$5,706 million") or
-    a currency (12.5亿元 → "$1.25 billion")."""
+    """Write amounts of a million or more in English words (570.06亿美元 → $57.006 billion)
+    for the model, where it slips: a decimal in 亿 or 万 loses a power of ten ("$5,706
+    million"), a currency other than the US dollar becomes one (12.5亿元, 3000亿元 →
+    "$300 billion"). Whole US dollars and bare counts (1000亿美元, 14亿人) it reads right,
+    and written in English they change the words around them: those are left alone."""
     def english(match: re.Match[str]) -> str:
         value = _value(match.group(1), match.group(2))
-        if value < 10**6:
+        slips = "." in match.group(1) or (match.group(3) or "美元") not in ("美元", "美金")
+        if value < 10**6 or not slips:
             return match.group(0)
         before, after = CURRENCIES.get(match.group(3) or "", ("", ""))
         return f"{before}{_spoken(value)}{after}"

@@ -88,6 +88,7 @@ def test_amounts_in_yi_are_written_and_checked_as_billions() -> None:
     assert write_amounts("出口金额为570.06亿美元") == "出口金额为$57.006 billion"
     assert write_amounts("拨款12.5亿元，人口2153.6万人，5万人") == "拨款1.25 billion yuan，人口21.536 million人，5万人"
     assert write_amounts("投资2,000亿新台币") == "投资NT$200 billion"
+    assert write_amounts("冻结1000亿美元，14亿人") == "冻结1000亿美元，14亿人"  # read right as they are
     (amount,) = mentions("出口金额为319.10亿美元")
     assert amount.display == "31.91 billion"
     assert amount.found_in("exports of $31.91 billion") and amount.found_in("US$31.910 billion")
