@@ -96,6 +96,7 @@ COMPOUNDS = {"特别行政区": (" SAR", " Special Administrative Region"), "特
              "市": ("", " City"), "县": (" County", " county", ""), "区": (" District", " district", ""),
              "省": (" Province", " province", "")}
 PLACE_KINDS = ("place", "country", "region")
+FEATURES = {"River", "Lake", "Mountain", "Mountains", "Sea", "Island", "Islands", "Bay", "Strait"}  # no 北江省 "Beijiang River Province"
 NAME_FREQUENCY = 100  # jieba counts; its dictionary's median word has about 3
 REGIONS = {"TW": "tw", "HK": "hk", "MO": "hk", "CN": "cn", "SG": "cn", "MY": "cn"}
 # How each region's press writes a Chinese person's name (HK press uses Cantonese
@@ -166,7 +167,11 @@ class Entry:
             own = [f for f in forms[:sense.alternatives] if re.sub(r"[\s'-]", "", f).lower() != self.pinyin]
             forms = [own[-1], *(f for f in forms if f != own[-1])] if own else forms
         accepted = [f for other in [sense, *self.senses] for form in other.forms for f in (form, _short(form))]
-        accepted = list(dict.fromkeys(f for f in accepted if f))
+        # "Youyi county in Shuangyashan" gave Youyi: 友谊县 is Youyi County.
+        suffix = next((english for zh, (english, *_) in COMPOUNDS.items() if self.zh.endswith(zh)), "")
+        if suffix and not forms[0].endswith(suffix):
+            forms = [forms[0] + suffix]
+        accepted = list(dict.fromkeys(f for f in [forms[0], *accepted] if f))
         return Name(self.zh, forms[0], accepted, sense.kind, "cedict")
 
 
@@ -476,7 +481,7 @@ def _compound(word: str, after: str, glossary: Glossary, found: dict[str, Name],
             head = word[:size]
             if word[size:].startswith(suffix) or size == len(word) and after.startswith(suffix):
                 term = glossary.terms.get(head) or found.get(head) or (head in cedict() and cedict()[head].name(region))
-                if term and term.kind in PLACE_KINDS + ("name",):
+                if term and term.kind in PLACE_KINDS + ("name",) and term.en.split()[-1] not in FEATURES:
                     accepted = [a + e for a in term.accepted for e in (english, *others)]
                     return Name(head + suffix, term.en + english, accepted, "place", "compound")
     return None
