@@ -169,7 +169,7 @@ class Entry:
         accepted = [f for other in [sense, *self.senses] for form in other.forms for f in (form, _short(form))]
         # "Youyi county in Shuangyashan" gave Youyi: 友谊县 is Youyi County.
         suffix = next((english for zh, (english, *_) in COMPOUNDS.items() if self.zh.endswith(zh)), "")
-        if suffix and not forms[0].endswith(suffix):
+        if suffix and forms[0].split()[-1].lower() not in PLACE_WORDS | {"area", "zone"}:
             forms = [forms[0] + suffix]
         accepted = list(dict.fromkeys(f for f in [forms[0], *accepted] if f))
         return Name(self.zh, forms[0], accepted, sense.kind, "cedict")

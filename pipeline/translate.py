@@ -188,13 +188,15 @@ def repair(pieces: list[str], attention: list[list[float]], inlined: list[str],
            expected: list[Expectation]) -> tuple[list[str], list[list[float]], list[str]]:
     """Restore inlined glossary English that the model copied with a typo (Umerov → Umarov).
 
-    Only terms the checks miss, of REPAIR_MIN_LENGTH letters or more, and only a span of
+    Only terms whose written English is not in the text, of REPAIR_MIN_LENGTH letters or more, and only a span of
     as many words that is REPAIR_SIMILARITY alike. The span's pieces become one piece,
     their attention summed, so the aligner still sees every piece once.
     """
     repairs = []
     for e in expected:
-        if e.expected not in inlined or len(e.expected) < REPAIR_MIN_LENGTH or e.found_in(detokenize(pieces)):
+        # The written form itself, not any accepted one: "Nanshan Distric" carries Nanshan.
+        if (e.expected not in inlined or len(e.expected) < REPAIR_MIN_LENGTH
+                or e.expected.lower() in detokenize(pieces).lower()):
             continue
         words = words_of(pieces)
         size = len(e.expected.split())
@@ -227,6 +229,7 @@ class Candidate:
     attention: list[list[float]]  # per target piece, over source pieces
     score: float                  # log-probability per piece
     rank: int                     # position in the model's n-best list
+    repairs: list[str] = field(default_factory=list)  # typos in copied names restored (see repair)
 
 
 class Model:
@@ -373,7 +376,7 @@ class Model:
         expected = [e for clause in prep.expected for e in clause]
         pieces, attention, repairs = repair(tidy(chosen.pieces), attention, prep.inlined, expected)
         return Translation(sentence.id, "".join(prep.clauses), pieces, attention, prep.expected,
-                           max(chosen.rank, 0), repairs, round(chosen.score, 4), round(agreement, 4))
+                           max(chosen.rank, 0), chosen.repairs + repairs, round(chosen.score, 4), round(agreement, 4))
 
 
 @dataclass
@@ -388,8 +391,9 @@ def _pick(sentence: Sentence, prep: Prepared, candidates: list[Candidate], conse
     hypothesis most like all the others; otherwise the model's own order."""
     expected = [e for clause in prep.expected for e in clause]
     # Judged as they will be kept: a copied name's typo (Controll Yuan) repaired first.
-    candidates = [Candidate(*repair(tidy(c.pieces), c.attention, prep.inlined, expected)[:2], c.score, c.rank)
-                  for c in candidates]
+    repaired = [repair(tidy(c.pieces), c.attention, prep.inlined, expected) for c in candidates]
+    candidates = [Candidate(pieces, attention, c.score, c.rank, fixed)
+                  for c, (pieces, attention, fixed) in zip(candidates, repaired)]
     texts = [detokenize(c.pieces) for c in candidates]
     costs = [problem_count(expected, sentence.hans, t) for t in texts]
     fewest = min(costs)
