@@ -1,7 +1,7 @@
 # Bilingual news briefs.
 #   make          install what is missing, then build every brief in source/
 #   make test     run the test suite
-#   make bench    run the benchmarks;  make eval: score translation on the dev set
+#   make bench    run the benchmarks;  make eval: score translation (dev set), names, alignment, checks
 #   make clean    remove build/
 # Options (make VAR=value): SCRIPTS="zh-Hant zh-Hans" (PDFs to make), QUALITY=fast|default|best
 # (translation search: best is about 4x slower), SOURCE_DIR, BUILD_DIR,
