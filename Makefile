@@ -107,18 +107,30 @@ $(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/transla
 
 TEMPLATES := $(wildcard templates/*)
 
-$(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/aligned.json $(call CODE,quality)
-	@$(STAGE) quality $< $@
-
-$(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/quality.json $(TEMPLATES) $(call CODE,render)
-	@$(STAGE) html $(wordlist 1,2,$^) $@ --scripts $(SCRIPTS)
+# An editor's corrections (source/<slug>.corrections.tsv) are applied after alignment, so
+# adding or changing one re-renders the brief without translating anything. Each article's
+# stamp records whether it has a corrections file, rewritten only when that changes, so
+# deleting the file rebuilds the brief too.
+CORRECTIONS = $(SOURCE_DIR)/$(1).corrections.tsv
+$(shell for s in $(SLUGS); do mkdir -p $(BUILD_DIR)/$$s; f=$(BUILD_DIR)/$$s/.corrections; \
+  want=absent; [ -f $(SOURCE_DIR)/$$s.corrections.tsv ] && want=present; have=; \
+  [ -f $$f ] && read -r have < $$f; [ "$$have" = "$$want" ] || echo $$want > $$f; done)
 
 .SECONDEXPANSION:
-$(BUILD_DIR)/%.pdf: $$(dir $$@)aligned.json $(TEMPLATES) $(call CODE,render)
+$(BUILD_DIR)/%/reviewed.json: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/.corrections $$(wildcard $$(call CORRECTIONS,$$*)) $(call CODE,corrections) pipeline/quality.py $(TERMS) $(GLOSSARIES)
+	@$(STAGE) corrections $< $@ $(if $(wildcard $(call CORRECTIONS,$*)),--corrections $(call CORRECTIONS,$*)) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
+
+$(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/reviewed.json $(call CODE,quality)
+	@$(STAGE) quality $< $@
+
+$(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/reviewed.json $(BUILD_DIR)/%/quality.json $(TEMPLATES) $(call CODE,render)
+	@$(STAGE) html $(wordlist 1,2,$^) $@ --scripts $(SCRIPTS)
+
+$(BUILD_DIR)/%.pdf: $$(dir $$@)reviewed.json $(TEMPLATES) $(call CODE,render)
 	@$(STAGE) pdf $< $@ --script $(lastword $(subst ., ,$*))
 
 # The index lists every brief that has a page, including ones whose newest source failed.
-$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/aligned.json) $(TEMPLATES) $(call CODE,site) | $(VENV)/.installed
+$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/reviewed.json) $(TEMPLATES) $(call CODE,site) | $(VENV)/.installed
 	@$(STAGE) site $(BUILD_DIR) $(SLUGS) --scripts $(SCRIPTS) --base-url '$(BASE_URL)'
 
 # --- checks ----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from .checks import Expectation
-from .document import Meta
+from .document import Correction, Meta
 from .glossary import KINDS
 from .scripts import Script, Texts
 from .segment import CLAUSE_ENDS, SegmentedBlock, SegmentedDocument, Sentence
@@ -74,6 +74,12 @@ class Row:
     expected: list[Expectation] = field(default_factory=list)  # what its English must carry
     confidence: float = 1.0  # 0–1: how far a reader can trust the English (quality.assess)
     reasons: list[str] = field(default_factory=list)  # why an editor should check it, if so
+    reviewed: bool = False   # the English is an editor's (corrections.py)
+    machine: str = ""        # the model's English, kept when an editor's replaced it
+
+    def original(self) -> str:
+        """The row's Chinese as the source wrote it: how corrections name a row."""
+        return "".join(t.original for t in self.zh)
 
 
 @dataclass
@@ -101,6 +107,18 @@ class AlignedDocument:
     model: str
     title: AlignedBlock
     blocks: list[AlignedBlock]
+    corrections: str = ""    # the editor's corrections file applied, "" for none
+    stale: list[Correction] = field(default_factory=list)  # corrections whose Chinese no longer occurs
+
+    def rows(self) -> list[Row]:
+        """Every row of the brief: the title's, then each block's, photo credits included."""
+        return [row for block in [self.title, *self.blocks]
+                for row in block.rows + ([block.credit] if block.credit else [])]
+
+    def reviewed(self) -> tuple[int, int]:
+        """(rows an editor reviewed, all rows)."""
+        rows = self.rows()
+        return sum(r.reviewed for r in rows), len(rows)
 
 
 Scorer = Callable[[list[str], list[str]], list[float]]  # (Chinese, English) pairs → log-probability

@@ -76,6 +76,25 @@ def _align(args: argparse.Namespace) -> str:
     return f"{sum(len(b.rows) for b in doc.blocks)} rows"
 
 
+def _corrections(args: argparse.Namespace) -> str:
+    from . import glossary
+    from .align import AlignedDocument
+    from .checks import entities
+    from .corrections import apply, load
+    doc = jsonio.load(AlignedDocument, args.input)
+    corrections = load(args.corrections) if args.corrections else []
+    known = entities(glossary.load(args.glossary, doc.meta.glossary))
+    doc = apply(doc, corrections, known, str(args.corrections or ""))
+    jsonio.dump(doc, args.out)
+    for c in doc.stale:
+        print(f"warning: {args.corrections}:{c.line}: stale, not applied: its Chinese no longer occurs "
+              f"in the article ({c.zh[:30]}{'…' if len(c.zh) > 30 else ''})", file=sys.stderr)
+    reviewed, rows = doc.reviewed()
+    applied = len(corrections) - len(doc.stale)
+    return (f"{applied} corrections applied, {len(doc.stale)} stale; {reviewed} of {rows} rows reviewed"
+            if corrections else "no corrections")
+
+
 def _quality(args: argparse.Namespace) -> str:
     from .align import AlignedDocument
     from .quality import report
@@ -105,10 +124,10 @@ def _site(args: argparse.Namespace) -> str:
     from .site import entry, render_feed, render_index
     entries = []
     for slug in args.slugs:
-        aligned = args.build / slug / "aligned.json"
-        if (args.build / slug / "index.html").is_file() and aligned.is_file():
-            entries.append(entry(jsonio.load(AlignedDocument, aligned), args.scripts,
-                                 aligned.stat().st_mtime))
+        reviewed = args.build / slug / "reviewed.json"
+        if (args.build / slug / "index.html").is_file() and reviewed.is_file():
+            entries.append(entry(jsonio.load(AlignedDocument, reviewed), args.scripts,
+                                 reviewed.stat().st_mtime))
     jsonio.write_text_atomic(args.build / "index.html", render_index(entries))
     jsonio.write_text_atomic(args.build / "feed.xml", render_feed(entries, args.base_url))
     return f"{len(entries)} briefs listed"
@@ -146,11 +165,15 @@ def parser() -> argparse.ArgumentParser:
     al = command("align", _align, "segments.json + translations.json → aligned.json (rows, each with "
                  "its confidence and reasons to check it)", "segments", "translations", "out")
     al.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
-    command("quality", _quality, "aligned.json → quality.json (rows an editor should check)", "input", "out")
-    html = command("html", _html, "aligned.json + quality.json → side-by-side HTML page", "input", "quality", "out")
+    co = command("corrections", _corrections, "aligned.json → reviewed.json (an editor's English on the "
+                 "rows named in source/<slug>.corrections.tsv)", "input", "out")
+    co.add_argument("--corrections", type=Path, help="the article's corrections file (zh<TAB>en)")
+    co.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
+    command("quality", _quality, "reviewed.json → quality.json (rows an editor should check)", "input", "out")
+    html = command("html", _html, "reviewed.json + quality.json → side-by-side HTML page", "input", "quality", "out")
     html.add_argument("--scripts", nargs="+", default=["zh-Hant", "zh-Hans"],
                       choices=["zh-Hant", "zh-Hans"], help="scripts that have a PDF to link to")
-    pdf = command("pdf", _pdf, "aligned.json → PDF brief in one script", "input", "out")
+    pdf = command("pdf", _pdf, "reviewed.json → PDF brief in one script", "input", "out")
     pdf.add_argument("--script", required=True, choices=["zh-Hant", "zh-Hans"])
     site = command("site", _site, "index.html and feed.xml listing every built brief", "build")
     site.add_argument("slugs", nargs="*")
@@ -172,5 +195,5 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 — one line naming the file beats a traceback in a cron mail
         print(f"error: {name or args.command}: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
-    print(f"{args.command:>9}  {name}: {summary} ({time.perf_counter() - started:.1f} s)")
+    print(f"{args.command:>11}  {name}: {summary} ({time.perf_counter() - started:.1f} s)")
     return 0

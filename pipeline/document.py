@@ -41,3 +41,12 @@ class Document:
     source: str  # path of the file it was read from, as given on the command line
     meta: Meta
     blocks: list[Block]
+
+
+@dataclass
+class Correction:
+    """An editor's English for one row, from source/<slug>.corrections.tsv."""
+
+    line: int   # line number in the corrections file
+    zh: str     # the row's Chinese as written in the source (all its clauses, joined)
+    en: str     # the English to publish

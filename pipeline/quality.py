@@ -11,8 +11,11 @@ ratios, and the model's own doubt (a low log-probability, hypotheses that disagr
 A term found elsewhere in its sentence's English (the aligner put it in the next row)
 is not a miss.
 
-`report` turns the assessed rows into quality.json: `rows_to_check`, least trusted
-first, each with the row's Chinese as written, its English, confidence and reasons.
+`recheck` judges an editor's English (corrections.py) by the same checks, the model's
+own doubt aside. `report` turns the assessed rows into quality.json: `rows_to_check`,
+the machine's least trusted first, each with the row's Chinese as written, its English,
+confidence and reasons; then how many rows an editor reviewed, and the corrections that
+no longer apply (stale).
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from .align import AlignedBlock, AlignedDocument, Row
 from .checks import (Entities, Finding, bare_days, cjk_left, doubled_terms, dropped, entities,
                      invented_entities, loop, missing, modality_lost, negation_mismatch,
                      provision_told_as_done, ratio_problem, short_english)
+from .document import Correction
 from .glossary import Glossary
 from .translate import Translation, Translations
 
@@ -50,6 +54,7 @@ class RowCheck:
     en: str
     confidence: float
     reasons: list[str]
+    reviewed: bool = False   # the English is an editor's, and the checks still doubt it
 
 
 @dataclass
@@ -58,12 +63,18 @@ class Report:
     rows: int
     counts: dict[str, int] = field(default_factory=dict)  # findings by kind
     rows_to_check: list[RowCheck] = field(default_factory=list)
+    reviewed: int = 0        # rows whose English an editor wrote or confirmed
+    stale_corrections: list[Correction] = field(default_factory=list)  # not applied: Chinese gone
 
     def summary(self) -> str:
-        if not self.rows_to_check:
-            return f"{self.rows} rows, none to check"
-        parts = ", ".join(f"{n} {kind}" for kind, n in sorted(self.counts.items()))
-        return f"{len(self.rows_to_check)} of {self.rows} rows to check ({parts})"
+        parts = [f"{len(self.rows_to_check) or 'none'} of {self.rows} rows to check"]
+        if self.counts:
+            parts[0] += f" ({', '.join(f'{n} {kind}' for kind, n in sorted(self.counts.items()))})"
+        if self.reviewed:
+            parts.append(f"{self.reviewed} reviewed")
+        if self.stale_corrections:
+            parts.append(f"{len(self.stale_corrections)} stale corrections")
+        return ", ".join(parts)
 
 
 def trust(unit: Translation) -> float:
@@ -73,18 +84,24 @@ def trust(unit: Translation) -> float:
     return (scale(unit.score, SCORE_LOW, SCORE_HIGH) + scale(unit.agreement, AGREEMENT_LOW, AGREEMENT_HIGH)) / 2
 
 
-def sentence_findings(hans: str, english: str, unit: Translation, known: Entities,
-                      listed: bool = False) -> list[Finding]:
-    """Everything wrong with one sentence's English as a whole; `listed`: it is a list item."""
+def text_findings(hans: str, english: str, known: Entities, listed: bool = False) -> list[Finding]:
+    """What an English says that its Chinese does not, judged from the two texts alone (so
+    they apply to an editor's English too); `listed`: the text is a list item."""
     found = [*invented_entities(hans, english, known), *doubled_terms(hans, english, known),
-             *negation_mismatch(hans, english), *modality_lost(hans, english),
-             *dropped(unit.reliance, DROPPED_RELIANCE)]
+             *negation_mismatch(hans, english), *modality_lost(hans, english)]
     if listed:
         found += provision_told_as_done(hans, english)
     if repeated := loop(english):
         found.append(Finding("loop", f"repeats “{repeated}”"))
     if ratio := ratio_problem(hans, english):
         found.append(Finding("length", ratio))
+    return found
+
+
+def sentence_findings(hans: str, english: str, unit: Translation, known: Entities,
+                      listed: bool = False) -> list[Finding]:
+    """Everything wrong with one sentence's English as a whole, the model's own doubt included."""
+    found = [*text_findings(hans, english, known, listed), *dropped(unit.reliance, DROPPED_RELIANCE)]
     if unit.score < SCORE_LOW:
         found.append(Finding("score", f"the model was unsure of this sentence (log-probability {unit.score:.2f})"))
     if unit.agreement < AGREEMENT_LOW:
@@ -126,9 +143,21 @@ def assess_sentence(rows: list[Row], unit: Translation, known: Entities, listed:
         placed[id(place(finding, rows))].append(finding)
     model = 0.8 + 0.2 * trust(unit)
     for row in rows:
-        findings = list({(f.kind, f.reason): f for f in placed[id(row)]}.values())
-        row.reasons = [f"{f.kind}: {f.reason}" for f in findings]
-        row.confidence = round(model * math.prod(1 - WEIGHTS[f.kind] for f in findings), 2)
+        judge(row, placed[id(row)], model)
+
+
+def judge(row: Row, findings: list[Finding], model: float = 1.0) -> None:
+    """Set a row's reasons (each once) and its confidence: `model`, lowered by each finding."""
+    findings = list({(f.kind, f.reason): f for f in findings}.values())
+    row.reasons = [f"{f.kind}: {f.reason}" for f in findings]
+    row.confidence = round(model * math.prod(1 - WEIGHTS[f.kind] for f in findings), 2)
+
+
+def recheck(row: Row, known: Entities, listed: bool = False) -> None:
+    """Judge an editor's English for one row by the same checks, the model's doubt aside:
+    the checks report on a correction, they never change it."""
+    hans = "".join(t.hans for t in row.zh)
+    judge(row, row_findings(row, row.en) + text_findings(hans, row.en, known, listed))
 
 
 def sentences_of(block: AlignedBlock) -> list[list[Row]]:
@@ -148,14 +177,14 @@ def assess(doc: AlignedDocument, translations: Translations, glossary: Glossary)
 
 
 def report(doc: AlignedDocument) -> Report:
+    """The rows to check, those only a machine wrote first, least trusted first."""
     checks, total = [], 0
     for b, block in [(-1, doc.title), *enumerate(doc.blocks)]:
         located = list(enumerate(block.rows)) + ([(-1, block.credit)] if block.credit else [])
         for r, row in located:
             total += 1
             if row.reasons:
-                checks.append(RowCheck(b, r, "".join(t.original for t in row.zh), row.en,
-                                       row.confidence, row.reasons))
-    checks.sort(key=lambda c: c.confidence)
+                checks.append(RowCheck(b, r, row.original(), row.en, row.confidence, row.reasons, row.reviewed))
+    checks.sort(key=lambda c: (c.reviewed, c.confidence))
     counts = Counter(reason.split(":")[0] for c in checks for reason in c.reasons)
-    return Report(doc.slug, total, dict(counts), checks)
+    return Report(doc.slug, total, dict(counts), checks, doc.reviewed()[0], list(doc.stale))

@@ -23,7 +23,22 @@ MODEL_CREDIT = ("English by machine translation: OPUS-MT (Tiedemann & Thottingal
                 "licensed CC BY 4.0, in the Argos Translate package {model}. Names checked against "
                 "CC-CEDICT (MDBG, CC BY-SA 4.0).")
 FIRST_TO_CHECK = 10  # rows listed at the top of the page; the rest are marked where they stand
-MT_NOTE = "The English is machine translation and has not been checked by a person."
+NOT_REVIEWED = "Machine translation, not checked by a person"
+REVIEWED = "Reviewed by an editor"
+
+
+def review_note(doc: AlignedDocument) -> str:
+    """How far a person has checked the English: none, some rows, or all of them."""
+    reviewed, rows = doc.reviewed()
+    if not reviewed:
+        return NOT_REVIEWED
+    return REVIEWED if reviewed == rows else f"{reviewed} of {rows} rows reviewed by an editor"
+
+
+def review_state(doc: AlignedDocument) -> str:
+    """The same as a keyword (the feed's category, a CSS class)."""
+    reviewed, rows = doc.reviewed()
+    return "reviewed" if reviewed == rows else "partly-reviewed" if reviewed else "machine"
 
 
 @cache
@@ -35,7 +50,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(script_names=SCRIPT_NAMES, scripts=SCRIPTS, mt_note=MT_NOTE)
+    env.globals.update(script_names=SCRIPT_NAMES, scripts=SCRIPTS, review_note=review_note,
+                       review_state=review_state)
     env.filters["longdate"] = long_date
     return env
 
