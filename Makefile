@@ -41,7 +41,7 @@ PDFS    := $(foreach s,$(SLUGS),$(foreach c,$(SCRIPTS),$(BUILD_DIR)/$(s)/$(s).$(
 QUALITY_STAMP := $(BUILD_DIR)/.quality
 $(shell mkdir -p $(BUILD_DIR) && { [ "$$(cat $(QUALITY_STAMP) 2>/dev/null)" = "$(QUALITY)" ] || echo "$(QUALITY)" > $(QUALITY_STAMP); })
 
-.PHONY: all briefs site setup test bench eval clean
+.PHONY: all briefs site setup test bench eval clean clean-memory review xliff import
 .DEFAULT_GOAL := all
 
 # Briefs are built with --keep-going, so one bad article cannot stop the others; the
@@ -129,13 +129,45 @@ $(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/reviewed.json $(BUILD_DIR)/%/quality.j
 $(BUILD_DIR)/%.pdf: $$(dir $$@)reviewed.json $(TEMPLATES) $(call CODE,render)
 	@$(STAGE) pdf $< $@ --script $(lastword $(subst ., ,$*))
 
+# XLIFF for CAT tools: one unit per row, reviewed rows final, flagged rows needs-review.
+$(BUILD_DIR)/%.xlf: $$(dir $$@)reviewed.json $$(dir $$@)quality.json $(call CODE,xliff)
+	@$(STAGE) xliff $(wordlist 1,2,$^) $@
+
 # The index lists every brief that has a page, including ones whose newest source failed.
 $(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/reviewed.json) $(TEMPLATES) $(call CODE,site) | $(VENV)/.installed
 	@$(STAGE) site $(BUILD_DIR) $(SLUGS) --scripts $(SCRIPTS) --base-url '$(BASE_URL)'
 
+# --- editors ---------------------------------------------------------------------------
+# make review: the briefs on http://127.0.0.1:$(REVIEW_PORT)/ with the English editable;
+# Save writes source/<slug>.corrections.tsv and rebuilds that brief.
+REVIEW_PORT ?= 8765
+review: all
+	@$(STAGE) review --source-dir $(SOURCE_DIR) --build $(BUILD_DIR) --port $(REVIEW_PORT) \
+	  --make-args SCRIPTS='$(SCRIPTS)' QUALITY=$(QUALITY)
+
+xliff: setup
+	@$(MAKE) -s -k $(foreach s,$(SLUGS),$(BUILD_DIR)/$(s)/$(s).xlf)
+
+# make import XLIFF=path: an edited XLIFF merged into the article's corrections, then rebuilt.
+import: setup
+	@test -n "$(XLIFF)" || { echo "make import: give the file, XLIFF=path/to/file.xlf" >&2; exit 2; }
+	@$(STAGE) import $(XLIFF) --source-dir $(SOURCE_DIR) --build $(BUILD_DIR)
+	@$(MAKE) -s all
+
 # --- checks ----------------------------------------------------------------------------
-test: setup
+test: setup $(VENV)/.browser
 	@$(PY) -m pytest -q
+
+# The review page is tested in a real browser: Debian's chromium, driven by its chromedriver.
+BROWSER_DEBS := chromium chromium-driver
+$(VENV)/.browser:
+	@missing=$$(for p in $(BROWSER_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for the browser test:" $$missing; \
+	  sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@mkdir -p $(VENV) && touch $@
 
 # opencc-python-reimplemented installs a module named `opencc` too: it gets its own venv.
 bench: setup

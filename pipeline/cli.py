@@ -133,6 +133,26 @@ def _site(args: argparse.Namespace) -> str:
     return f"{len(entries)} briefs listed"
 
 
+def _xliff(args: argparse.Namespace) -> str:
+    from .align import AlignedDocument
+    from .quality import Report
+    from .xliff import export
+    doc = jsonio.load(AlignedDocument, args.input)
+    jsonio.write_text_atomic(args.out, export(doc, jsonio.load(Report, args.quality)))
+    return str(args.out)
+
+
+def _import(args: argparse.Namespace) -> str:
+    from .xliff import merge_into_corrections
+    return merge_into_corrections(args.xliff, args.source_dir, args.build)
+
+
+def _review(args: argparse.Namespace) -> str:
+    from .review import serve
+    serve(args.source_dir, args.build, args.port, args.make_args)
+    return "review server stopped"
+
+
 def _model(args: argparse.Namespace) -> str:
     from .provision import ensure
     return f"model ready in {ensure()}"
@@ -179,6 +199,17 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("slugs", nargs="*")
     site.add_argument("--scripts", nargs="+", default=["zh-Hant", "zh-Hans"], choices=["zh-Hant", "zh-Hans"])
     site.add_argument("--base-url", default="./", help="absolute URL the site is published at (for the feed)")
+    xl = command("xliff", _xliff, "reviewed.json + quality.json → XLIFF for CAT tools (one unit per row)",
+                 "input", "quality", "out")
+    imp = command("import", _import, "merge an edited XLIFF file back into the article's corrections file",
+                  "xliff")
+    imp.add_argument("--source-dir", type=Path, default=Path("source"))
+    imp.add_argument("--build", type=Path, default=Path("build"))
+    rv = command("review", _review, "serve the briefs on 127.0.0.1 with the English editable")
+    rv.add_argument("--source-dir", type=Path, default=Path("source"))
+    rv.add_argument("--build", type=Path, default=Path("build"))
+    rv.add_argument("--port", type=int, default=8765)
+    rv.add_argument("--make-args", nargs="*", default=[], help="extra make arguments for rebuilds (VAR=value)")
     command("model", _model, "install and verify the translation model")
     return p
 
