@@ -2,10 +2,11 @@
 #   make          install what is missing, then build every brief in source/
 #   make test     run the test suite
 #   make bench    run the benchmarks;  make eval: score translation (dev set), names, alignment, checks
-#   make clean    remove build/
+#   make clean    remove build/;  make clean-memory: empty the translation memory
+#   make review   edit the English in a browser;  make xliff / make import XLIFF=f: CAT tools
 # Options (make VAR=value): SCRIPTS="zh-Hant zh-Hans" (PDFs to make), QUALITY=fast|default|best
 # (translation search: best is about 4x slower), SOURCE_DIR, BUILD_DIR,
-# BASE_URL (for the feed), PYTHON (interpreter used to create the venv).
+# BASE_URL (for the feed), MEMORY (translation memory file), PYTHON (interpreter for the venv).
 
 SHELL       := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -21,6 +22,12 @@ SOURCE_DIR ?= source
 BUILD_DIR  ?= build
 SCRIPTS    ?= zh-Hant zh-Hans
 QUALITY    ?= default
+# The translation memory (SQLite) makes a rebuild translate only new sentences; it lives in
+# the user's cache folder unless MEMORY=path says otherwise.
+MEMORY     ?=
+ifneq ($(MEMORY),)
+export BRIEFS_MEMORY := $(abspath $(MEMORY))
+endif
 BASE_URL   ?= ./
 DEBS       := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
 
@@ -99,7 +106,7 @@ TERMS      := pipeline/data/glossary.tsv pipeline/glossary.py pipeline/numbers.p
 $(BUILD_DIR)/%/names.json: $(BUILD_DIR)/%/segments.json $(call CODE,names) pipeline/romanize.py pipeline/data/surnames.tsv $(TERMS) $(GLOSSARIES)
 	@$(STAGE) names $< $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
-$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/names.json $(call CODE,translate) $(TERMS) $(GLOSSARIES) $(QUALITY_STAMP) | $(VENV)/.model
+$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/names.json $(call CODE,translate) pipeline/memory.py $(TERMS) $(GLOSSARIES) $(QUALITY_STAMP) | $(VENV)/.model
 	@$(STAGE) translate $< $@ --names $(word 2,$^) --quality $(QUALITY) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 $(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align) pipeline/quality.py $(TERMS) $(GLOSSARIES) | $(VENV)/.model
@@ -188,3 +195,7 @@ eval: setup
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# The translation memory lives outside build/ (see MEMORY), so `make clean` keeps it.
+clean-memory: | $(VENV)/.installed
+	@$(STAGE) memory --clear

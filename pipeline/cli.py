@@ -53,13 +53,15 @@ def _names(args: argparse.Namespace) -> str:
 
 
 def _translate(args: argparse.Namespace) -> str:
+    from .memory import Memory
     from .names import Names
     from .segment import SegmentedDocument
     from .translate import translate
     names = jsonio.load(Names, args.names) if args.names else None
-    result = translate(jsonio.load(SegmentedDocument, args.input), args.glossary, quality=args.quality, names=names)
+    result = translate(jsonio.load(SegmentedDocument, args.input), args.glossary, quality=args.quality,
+                       names=names, memory=None if args.no_memory else Memory())
     jsonio.dump(result, args.out)
-    return f"{len(result.units)} sentences"
+    return f"{len(result.units)} sentences: {result.translated} translated, {result.remembered} from memory"
 
 
 def _align(args: argparse.Namespace) -> str:
@@ -133,6 +135,14 @@ def _site(args: argparse.Namespace) -> str:
     return f"{len(entries)} briefs listed"
 
 
+def _memory(args: argparse.Namespace) -> str:
+    from .memory import Memory
+    memory = Memory()
+    if args.clear:
+        return f"{memory.clear()} translations removed from {memory.path}"
+    return f"{memory.size()} translations in {memory.path}"
+
+
 def _xliff(args: argparse.Namespace) -> str:
     from .align import AlignedDocument
     from .quality import Report
@@ -182,6 +192,8 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("--quality", default="default", choices=["fast", "default", "best"],
                     help="fast: narrow beam; default: checks, then consensus of the 4-best; "
                          "best: consensus of a 16-wide beam (about 4x slower)")
+    tr.add_argument("--no-memory", action="store_true",
+                    help="translate every sentence afresh, neither reading nor filling the translation memory")
     al = command("align", _align, "segments.json + translations.json → aligned.json (rows, each with "
                  "its confidence and reasons to check it)", "segments", "translations", "out")
     al.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
@@ -199,6 +211,9 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("slugs", nargs="*")
     site.add_argument("--scripts", nargs="+", default=["zh-Hant", "zh-Hans"], choices=["zh-Hant", "zh-Hans"])
     site.add_argument("--base-url", default="./", help="absolute URL the site is published at (for the feed)")
+    mem = command("memory", _memory, "the translation memory: where it is and how many sentences it holds "
+                  "($BRIEFS_MEMORY overrides the place)")
+    mem.add_argument("--clear", action="store_true", help="empty it")
     xl = command("xliff", _xliff, "reviewed.json + quality.json → XLIFF for CAT tools (one unit per row)",
                  "input", "quality", "out")
     imp = command("import", _import, "merge an edited XLIFF file back into the article's corrections file",

@@ -15,7 +15,9 @@ log-probability of the English and how far the other hypotheses agree with it.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -28,11 +30,13 @@ import sentencepiece
 from sacrebleu.metrics import CHRF
 
 from . import glossary as glossary_module
+from . import jsonio
 from .checks import Expectation, expectations, problem_count
 from .glossary import GLOSSED, KINDS, PROTECTED, Glossary
+from .memory import Memory
 from .names import Names
 from .numbers import complete_dates, write_amounts
-from .provision import locate
+from .provision import MODEL_BIN_SHA256, locate
 from .segment import SegmentedDocument, Sentence
 
 RETRY_BEAM = 8      # sentences whose best hypotheses all fail a check get a wider search
@@ -90,6 +94,8 @@ class Translations:
     model: str
     units: dict[str, Translation]
     quality: str = "default"     # the QUALITY setting it was made with (see QUALITIES)
+    translated: int = 0          # sentences the model translated in this run
+    remembered: int = 0          # sentences taken from the translation memory
 
 
 def detokenize(pieces: list[str]) -> str:
@@ -428,12 +434,47 @@ def default_model() -> Model:
     return Model(locate())
 
 
+# The code that turns a sentence into its English: a change to it makes every sentence new.
+MEMORY_CODE = ("translate.py", "checks.py", "numbers.py", "glossary.py")
+
+
+@cache
+def _code_version() -> str:
+    here = Path(__file__).resolve().parent
+    return hashlib.sha256(b"".join((here / name).read_bytes() for name in MEMORY_CODE)).hexdigest()
+
+
+def memory_key(attempt: Attempts, decoding: Decoding) -> str:
+    """What decides a sentence's English: the model's input and the Chinese its English is
+    judged against, the glossary's entries for the terms in it (all of them, as a retry may
+    write any in English), the model, the search, and the code."""
+    completed = [complete_dates(c.hans, attempt.date) for c in attempt.sentence.clauses]
+    terms = sorted({t.zh: dataclasses.asdict(t) for c in completed for _, _, t in attempt.glossary.find(c)}.items())
+    record = [_code_version(), MODEL_BIN_SHA256, dataclasses.asdict(decoding), attempt.inlining,
+              [c.hans for c in attempt.sentence.clauses], attempt.first().clauses, terms]
+    return hashlib.sha256(json.dumps(record, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def translate(doc: SegmentedDocument, glossary_files: list[Path] = (), model: Model | None = None,
-              quality: str = "default", names: Names | None = None, inlining: str = "failing") -> Translations:
-    model = model or default_model()
+              quality: str = "default", names: Names | None = None, inlining: str = "failing",
+              memory: Memory | None = None) -> Translations:
+    """Every sentence's English: from `memory` when it holds it, else from the model (loaded
+    only then), which then goes into the memory."""
     glossary = glossary_module.load(list(glossary_files), doc.meta.glossary)
     if names is not None:
         glossary = names.extend(glossary)
+    decoding = QUALITIES[quality]
     attempts = [Attempts(s, glossary, doc.meta.date, inlining) for s in doc.all_sentences()]
-    units = model.translate(attempts, QUALITIES[quality])
-    return Translations(doc.slug, model.directory.name, {u.id: u for u in units}, quality)
+    keys = [memory_key(a, decoding) for a in attempts]
+    stored = memory.get(keys) if memory else {}
+    todo = [(a, k) for a, k in zip(attempts, keys) if k not in stored]
+    if todo:
+        model = model or default_model()
+    fresh = dict(zip((k for _, k in todo), model.translate([a for a, _ in todo], decoding) if todo else []))
+    if memory:
+        memory.put({k: dataclasses.asdict(u) for k, u in fresh.items()})
+    units = [fresh[k] if k in fresh else
+             dataclasses.replace(jsonio.from_dict(Translation, stored[k]), id=a.sentence.id)
+             for a, k in zip(attempts, keys)]
+    return Translations(doc.slug, (model.directory if model else locate()).name, {u.id: u for u in units},
+                        quality, len(todo), len(attempts) - len(todo))
