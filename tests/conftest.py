@@ -48,9 +48,12 @@ class Build:
         return make(self.source, self.out, *args)
 
 
-def make(source: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "-C", str(REPO), f"SOURCE_DIR={source}", f"BUILD_DIR={out}", *args],
-                          capture_output=True, text=True, timeout=1200)
+def make(source: Path, out: Path, *args: str, memory: Path | None = None) -> subprocess.CompletedProcess:
+    """`make` in the repository for these folders; the translation memory beside the build
+    folder unless `memory` says otherwise, so no test reads what another run left."""
+    memory = memory or out.parent / "translation-memory.sqlite3"
+    return subprocess.run(["make", "-C", str(REPO), f"SOURCE_DIR={source}", f"BUILD_DIR={out}",
+                           f"MEMORY={memory}", *args], capture_output=True, text=True, timeout=1200)
 
 
 @pytest.fixture(scope="session")
