@@ -112,7 +112,8 @@ $(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/na
 $(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align) pipeline/quality.py $(TERMS) $(GLOSSARIES) | $(VENV)/.model
 	@$(STAGE) align $(wordlist 1,2,$^) $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
-TEMPLATES := $(wildcard templates/*)
+# The review server's own templates do not shape the briefs.
+TEMPLATES := $(filter-out templates/review%,$(wildcard templates/*))
 
 # An editor's corrections (source/<slug>.corrections.tsv) are applied after alignment, so
 # adding or changing one re-renders the brief without translating anything. Each article's

@@ -1,0 +1,140 @@
+"""make review: the briefs served on 127.0.0.1 with the English editable.
+
+An editor reads a brief row by row, the rows the checks doubt listed first with their
+reasons, rewrites the English where it is wrong and saves. The edited rows (Chinese →
+English) are merged into source/<slug>.corrections.tsv, written in one rename
+(corrections.py), and the Makefile rebuilds that brief, so what the editor opens next
+is the published page and PDFs, made exactly as `make` makes them.
+
+The server is Flask's (werkzeug), bound to loopback. A page from another site must not
+write corrections through the editor's browser: a save carries a random token that only
+the review page holds, and is refused when its Origin is another site's; the Host must
+name this machine, so a page on a DNS name rebound to 127.0.0.1 cannot read the token.
+Everything shown goes through the briefs' Jinja environment, which escapes.
+"""
+from __future__ import annotations
+
+import contextlib
+import secrets
+import subprocess
+import threading
+from pathlib import Path
+
+from flask import Flask, Response, abort, jsonify, request, send_from_directory
+from werkzeug.serving import make_server
+
+from . import corrections, jsonio
+from .align import AlignedDocument
+from .errors import SourceError
+from .quality import Report
+from .render import environment, pdf_name, review_note
+from .scripts import SCRIPTS
+
+REPO = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+TOKEN_HEADER = "X-Review-Token"
+
+
+def pdf_scripts(make_args: list[str]) -> list[str]:
+    """The scripts the build makes PDFs in: the last SCRIPTS=… given, as make reads it."""
+    given = [arg.partition("=")[2].split() for arg in make_args if arg.startswith("SCRIPTS=")]
+    return given[-1] if given else list(SCRIPTS)
+
+
+def rebuild_command(source_dir: Path, build: Path, slug: str, make_args: list[str]) -> list[str]:
+    """make, run as `make` is: the brief's page and PDFs, then the index that lists it."""
+    brief = build / slug
+    targets = [brief / "index.html", *(brief / pdf_name(slug, s) for s in pdf_scripts(make_args))]
+    return ["make", "-C", str(REPO), "-s", f"SOURCE_DIR={source_dir}", f"BUILD_DIR={build}",
+            *make_args, *map(str, targets), "site"]
+
+
+def create_app(source_dir: Path, build: Path, make_args: list[str]) -> Flask:
+    """The review site for the briefs built in `build` from the articles in `source_dir`."""
+    source_dir, build = source_dir.resolve(), build.resolve()  # make runs in the repository
+    token = secrets.token_urlsafe(32)
+    rebuilding = threading.Lock()
+    env = environment()
+    app = Flask(__name__)
+    app.config["TRUSTED_HOSTS"] = [HOST, "localhost"]  # any other Host header: 400
+
+    def briefs() -> list[str]:
+        return sorted(p.parent.name for p in build.glob("*/reviewed.json")
+                      if (p.parent / "quality.json").is_file())
+
+    def brief_dir(slug: str) -> Path:
+        """The slug's build folder; only a built brief's name is accepted (no path tricks)."""
+        if slug not in briefs():
+            abort(404)
+        return build / slug
+
+    def load(slug: str) -> tuple[AlignedDocument, Report]:
+        folder = brief_dir(slug)
+        return (jsonio.load(AlignedDocument, folder / "reviewed.json"),
+                jsonio.load(Report, folder / "quality.json"))
+
+    @app.after_request
+    def no_framing(response: Response) -> Response:
+        # A page that framed the review page could trick the editor into clicking Save.
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        return response
+
+    @app.get("/")
+    @app.get("/index.html")  # where a brief's "All briefs" link leads
+    def index() -> str:
+        return env.get_template("review-index.html.j2").render(entries=[load(s) for s in briefs()])
+
+    @app.get("/<slug>")
+    def review(slug: str) -> str:
+        doc, report = load(slug)
+        return env.get_template("review.html.j2").render(
+            doc=doc, report=report, blocks=[(-1, doc.title), *enumerate(doc.blocks)], token=token,
+            pdfs=[pdf_name(slug, s) for s in pdf_scripts(make_args)])
+
+    @app.get("/<slug>/page")
+    def page(slug: str) -> Response:
+        return send_from_directory(brief_dir(slug), "index.html")
+
+    @app.get("/<slug>/<name>.pdf")
+    def pdf(slug: str, name: str) -> Response:
+        return send_from_directory(brief_dir(slug), f"{name}.pdf")
+
+    @app.post("/<slug>/corrections")
+    def save(slug: str) -> tuple[Response, int]:
+        """Body: {Chinese of a row as written: new English}. Answer: {ok, note, log} or {ok, error, log}."""
+        sent = request.headers.get(TOKEN_HEADER, "").encode()
+        if not secrets.compare_digest(sent, token.encode()):
+            abort(403)
+        if request.origin is not None and request.origin != request.host_url.rstrip("/"):
+            abort(403)
+        doc, _ = load(slug)
+        edits = request.get_json(silent=True)
+        rows = {corrections.key(row.original()) for row in doc.rows()}
+        if not (isinstance(edits, dict) and edits and all(
+                isinstance(zh, str) and corrections.key(zh) in rows and isinstance(en, str) and en.strip()
+                for zh, en in edits.items())):
+            return jsonify(ok=False, error="not saved: expected {a row's Chinese, as written: its new English}"), 400
+        path = corrections.path_for(source_dir, slug)
+        with rebuilding:  # each save merges into what the last one wrote, and make runs once at a time
+            try:
+                corrections.dump(corrections.merge(corrections.load(path), edits), path)
+            except SourceError as err:  # the file was hand-edited into a state it cannot be read in
+                return jsonify(ok=False, error=f"not saved: {err}"), 409
+            made = subprocess.run(rebuild_command(source_dir, build, slug, make_args),
+                                  capture_output=True, text=True)
+        if made.returncode:
+            return jsonify(ok=False, error=f"saved to {path.name}, but the rebuild failed",
+                           log=made.stderr), 500
+        doc, _ = load(slug)
+        return jsonify(ok=True, note=review_note(doc), log=made.stdout + made.stderr), 200
+
+    return app
+
+
+def serve(source_dir: Path, build: Path, port: int, make_args: list[str]) -> None:
+    """Serve the review site on loopback until interrupted (Ctrl-C)."""
+    server = make_server(HOST, port, create_app(source_dir, build, make_args), threaded=True)
+    print(f"Reviewing the briefs in {build} at http://{HOST}:{server.server_port}/ (Ctrl-C stops)", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    server.server_close()
