@@ -86,7 +86,7 @@ def key(text: str) -> str:
     return "".join(unicodedata.normalize("NFC", text).split())
 
 
-def _keys(rows: list[Row]) -> set[str]:
+def keys(rows: list[Row]) -> set[str]:
     """The Chinese of consecutive rows, as written, in Traditional and in Simplified."""
     return {key("".join(getattr(t, form) for r in rows for t in r.zh)) for form in ("original", "hant", "hans")}
 
@@ -104,7 +104,7 @@ def _apply_block(block: AlignedBlock, wanted: dict[str, Correction], used: set[i
     rows, start = [], 0
     while start < len(block.rows):
         for end in range(start + 1, len(block.rows) + 1):
-            found = next((wanted[k] for k in _keys(block.rows[start:end]) if k in wanted), None)
+            found = next((wanted[k] for k in keys(block.rows[start:end]) if k in wanted), None)
             if found:
                 row = _corrected(block.rows[start:end], found)
                 recheck(row, known, block.kind == "list_item")
@@ -116,7 +116,7 @@ def _apply_block(block: AlignedBlock, wanted: dict[str, Correction], used: set[i
             rows.append(block.rows[start])
             start += 1
     block.rows = rows
-    if block.credit and (found := next((wanted[k] for k in _keys([block.credit]) if k in wanted), None)):
+    if block.credit and (found := next((wanted[k] for k in keys([block.credit]) if k in wanted), None)):
         block.credit = _corrected([block.credit], found)
         recheck(block.credit, known)
         used.add(found.line)

@@ -1,0 +1,178 @@
+"""XLIFF 1.2 out and in: the brief for a translator's CAT tool, the edits back as corrections.
+
+`export` writes one `<file>` per brief (`original` = the slug; source-language the
+article's tag, target-language en) with one trans-unit per row in reading order: the
+title's rows, then each block's rows and its photo credit. Unit ids are the page's row
+anchors (b-1-0 for the title's first row, b3-1, b3-c for block 3's credit), so a unit
+can be found on the page. The source is the row's Chinese as the article writes it,
+which is also how a correction names a row; the target is the English published now.
+
+The state of each unit says who wrote its English and how far to trust it, in the
+terms XLIFF 1.2 and CAT tools already understand:
+
+| row                         | state                     | approved | notes             |
+|-----------------------------|---------------------------|----------|-------------------|
+| reviewed by an editor       | signed-off                | yes      | machine, checks   |
+| flagged by the checks       | needs-review-translation  | no       | checks            |
+| anything else               | translated                | no       |                   |
+
+Every English not from an editor is the model's, so it carries state-qualifier
+mt-suggestion and is never approved (translate-toolkit marks any translated unit
+approved; for machine output that would tell a CAT tool it passed review). Each
+reason the checks give is a `<note from="checks">`; an editor's row keeps the model's
+English in a `<note from="machine">` when it differs. The header notes the quality
+summary. Nothing varies between runs (no dates): the same brief gives the same bytes.
+
+`merge_into_corrections` reads an edited file back. Units are matched to rows by
+their Chinese, not their ids (the brief may have been rebuilt and its rows cut
+differently since the export), and only English that differs from the brief's goes
+into source/<slug>.corrections.tsv, where corrections.py takes it from there.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+
+from lxml import etree
+from translate.storage.xliff import Xliff1Unit, xlifffile
+
+from . import corrections, jsonio
+from .align import AlignedDocument, Row
+from .document import Correction
+from .errors import SourceError
+from .quality import Report
+from .read import FORMATS
+
+XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
+
+
+class _Unit12(Xliff1Unit):
+    namespace = XLIFF_12  # made in the file's namespace, not re-tagged from 1.1 (a stray xmlns)
+
+
+class _Xliff12(xlifffile):
+    """translate-toolkit's store, started from an XLIFF 1.2 skeleton: its own is 1.1, and
+    the states and qualifiers used here are as XLIFF 1.2 defines them."""
+
+    UnitClass = _Unit12
+    XMLskeleton = f"""<?xml version="1.0" ?>
+<xliff version="1.2" xmlns="{XLIFF_12}">
+<file original="NoName" source-language="zh" datatype="plaintext">
+<body>
+</body>
+</file>
+</xliff>"""
+
+
+def _located(doc: AlignedDocument) -> Iterator[tuple[str, Row]]:
+    """(unit id, row) for every row, in the order of AlignedDocument.rows()."""
+    for b, block in [(-1, doc.title), *enumerate(doc.blocks)]:
+        for r, row in enumerate(block.rows):
+            yield f"b{b}-{r}", row
+        if block.credit:
+            yield f"b{b}-c", block.credit
+
+
+def _clean(text: str) -> str:
+    """English as compared and stored: a CAT tool may rewrap lines or pad spaces."""
+    return " ".join(text.split())
+
+
+def export(doc: AlignedDocument, report: Report) -> bytes:
+    """The brief as XLIFF 1.2, one trans-unit per row (states: see the module docstring)."""
+    store = _Xliff12(sourcelanguage=doc.meta.language or doc.script, targetlanguage="en")
+    store.switchfile(doc.slug, createifmissing=True)  # renames the skeleton's NoName file
+    header = etree.Element(store.namespaced("header"))
+    etree.SubElement(header, store.namespaced("note"), {"from": "checks"}).text = report.summary()
+    store.body.getparent().insert(0, header)  # XLIFF wants the header before the body
+    for uid, row in _located(doc):
+        unit = store.UnitClass(row.original())
+        unit.setid(uid)
+        store.addunit(unit)
+        unit.target = row.en
+        if row.reviewed:
+            unit.set_state_n(unit.S_SIGNED_OFF)  # also sets approved="yes"
+            if row.machine and _clean(row.machine) != _clean(row.en):
+                unit.addnote(row.machine, origin="machine")
+        else:
+            unit.set_state_n(unit.S_NEEDS_REVIEW if row.reasons else unit.S_TRANSLATED)
+            unit.markapproved(False)
+            unit.get_target_dom().set("state-qualifier", "mt-suggestion")
+        for reason in row.reasons:
+            unit.addnote(reason, origin="checks")
+    out = BytesIO()
+    store.serialize(out)
+    return out.getvalue()
+
+
+def _read(xliff: Path) -> xlifffile:
+    try:
+        store = xlifffile.parsestring(xliff.read_bytes())
+    except OSError as err:
+        raise SourceError(str(xliff), f"cannot read the file ({err.strerror})") from err
+    # What translate-toolkit raises for text that is not XLIFF 1.x: bad XML, XLIFF 2,
+    # another root element (an assertion), no <file> at all (StopIteration).
+    except (etree.XMLSyntaxError, ValueError, AssertionError, StopIteration) as err:
+        raise SourceError(str(xliff), f"not an XLIFF 1.2 file{f' ({err})' if str(err) else ''}") from err
+    return store
+
+
+def _slug(store: xlifffile, xliff: Path, source_dir: Path) -> str:
+    """The brief the file is for: its one <file>'s original, a brief built from source_dir."""
+    names = store.getfilenames()
+    if len(names) != 1:
+        raise SourceError(str(xliff), f"expected one <file> with an original (the brief's slug), "
+                                      f"found {len(names)}")
+    slug = names[0]
+    # The slug becomes part of paths that are written to: it must name no other folder.
+    if Path(slug).name != slug or slug.startswith("."):
+        raise SourceError(str(xliff), f"unknown brief {slug!r} (the <file> original must be a slug)")
+    if not any((source_dir / f"{slug}{ext}").is_file() for ext in FORMATS):
+        raise SourceError(str(xliff), f"unknown brief {slug!r}: no article {slug}.* in {source_dir}")
+    return slug
+
+
+def _written_as(row: Row, existing: list[Correction]) -> str:
+    """The Chinese to name a row by: as an existing correction names it (perhaps in the
+    other script), so that it is replaced where it stands rather than named twice."""
+    forms = corrections.keys([row])
+    return next((c.zh for c in existing if corrections.key(c.zh) in forms), row.original())
+
+
+def merge_into_corrections(xliff: Path, source_dir: Path, build: Path) -> str:
+    """Merge the English changed in an edited XLIFF file into the article's corrections
+    file; returns a one-line summary. The file is left alone when nothing changed."""
+    store = _read(xliff)
+    slug = _slug(store, xliff, source_dir)
+    reviewed = build / slug / "reviewed.json"
+    if not reviewed.is_file():
+        raise SourceError(str(xliff), f"unknown brief {slug!r}: {reviewed} does not exist (build it first)")
+    rows: dict[str, list[Row]] = {}
+    for row in jsonio.load(AlignedDocument, reviewed).rows():
+        rows.setdefault(corrections.key(row.original()), []).append(row)
+    path = corrections.path_for(source_dir, slug)
+    existing = corrections.load(path)
+    edits: dict[str, tuple[str, str, str]] = {}  # key → (unit id, Chinese to write, English)
+    unchanged = missing = 0
+    for unit in store.units:
+        uid = unit.xmlelement.get("id", "?")
+        english = _clean(unit.target or "")
+        if not english:
+            raise SourceError(str(xliff), f"unit {uid}: the English (target) is empty")
+        k = corrections.key(unit.source or "")
+        if k not in rows:
+            missing += 1  # its Chinese is gone from the rebuilt brief, or the rows were cut anew
+        elif english in {_clean(r.en) for r in rows[k]}:
+            unchanged += 1
+        elif k in edits and edits[k][2] != english:
+            # A correction applies to every row with that Chinese: it can have one English.
+            raise SourceError(str(xliff), f"units {edits[k][0]} and {uid} have the same Chinese "
+                                          f"but different English")
+        else:
+            edits[k] = (uid, _written_as(rows[k][0], existing), english)
+    counts = f"{unchanged} unchanged units skipped, {missing} not found"
+    if not edits:
+        return f"no rows changed, {path} left as it was ({counts})"
+    corrections.dump(corrections.merge(existing, {zh: en for _, zh, en in edits.values()}), path)
+    return f"{len(edits)} row{'s' if len(edits) != 1 else ''} changed → {path} ({counts})"
