@@ -149,7 +149,8 @@ $(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/reviewed.json) $(TEMPLATES) $
 # make review: the briefs on http://127.0.0.1:$(REVIEW_PORT)/ with the English editable;
 # Save writes source/<slug>.corrections.tsv and rebuilds that brief.
 REVIEW_PORT ?= 8765
-review: all
+review: setup
+	@$(MAKE) -s all || echo "make review: some briefs failed (above); serving the others" >&2
 	@$(STAGE) review --source-dir $(SOURCE_DIR) --build $(BUILD_DIR) --port $(REVIEW_PORT) \
 	  --make-args SCRIPTS='$(SCRIPTS)' QUALITY=$(QUALITY)
 
