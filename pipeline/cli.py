@@ -241,5 +241,5 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 — one line naming the file beats a traceback in a cron mail
         print(f"error: {name or args.command}: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
-    print(f"{args.command:>11}  {name}: {summary} ({time.perf_counter() - started:.1f} s)")
+    print(f"{args.command:>11}  {f'{name}: ' if name else ''}{summary} ({time.perf_counter() - started:.1f} s)")
     return 0
