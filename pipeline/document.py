@@ -30,7 +30,9 @@ class Meta:
 
     title: str
     date: str = ""           # ISO 8601 day, "" when the source gives none
-    credit: str = ""         # the outlet the article comes from
+    credit: str = ""         # the outlet the article comes from ("" = not known)
+    url: str = ""            # where the outlet published it
+    author: str = ""         # byline: writer or editor, as the source names them
     language: str = ""       # BCP 47 tag (zh-Hant-TW, zh-Hans…); "" = detect from the text
     glossary: dict[str, str] = field(default_factory=dict)  # the article's own terms, zh → en
 

@@ -68,11 +68,20 @@ def from_ast(ast: dict[str, Any], path: Path) -> Document:
             title=title,
             date=_date(meta.get("date", ""), path),
             credit=meta.get("credit") or meta.get("source", ""),
+            url=_url(meta.get("url", ""), path),
+            author=meta.get("author", ""),
             language=_language(meta.get("language") or meta.get("lang", ""), path),
             glossary=_glossary(raw_meta.get("glossary"), path),
         ),
         blocks=blocks,
     )
+
+
+def _url(value: str, path: Path) -> str:
+    """The outlet's address: a web link, or nothing (a page must not link elsewhere)."""
+    if value and not re.match(r"https?://[^\s\"'<>]+$", value):
+        raise SourceError(str(path), f"url must be an http:// or https:// address, not {value[:60]!r}")
+    return value
 
 
 def _title_from_body(blocks: list[Block]) -> tuple[str, list[Block]]:

@@ -23,6 +23,8 @@ MODEL_CREDIT = ("English by machine translation: OPUS-MT (Tiedemann & Thottingal
                 "licensed CC BY 4.0, in the Argos Translate package {model}. Names checked against "
                 "CC-CEDICT (MDBG, CC BY-SA 4.0).")
 FIRST_TO_CHECK = 10  # rows listed at the top of the page; the rest are marked where they stand
+# A brief that reproduces an outlet's text names it; a file name is no outlet.
+UNKNOWN_OUTLET = "outlet not named in the source"
 NOT_REVIEWED = "Machine translation, not checked by a person"
 REVIEWED = "Reviewed by an editor"
 
@@ -64,7 +66,7 @@ def long_date(iso: str) -> str:
 def context(doc: AlignedDocument) -> dict[str, object]:
     return {
         "doc": doc,
-        "source_name": Path(doc.source).name,
+        "outlet": doc.meta.credit or UNKNOWN_OUTLET,
         "model_credit": MODEL_CREDIT.format(model=doc.model),
         "pdf_name": lambda script: pdf_name(doc.slug, script),
     }

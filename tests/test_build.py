@@ -84,6 +84,21 @@ def test_index_and_feed_list_every_brief(build: Build) -> None:
     xml.dom.minidom.parseString(feed.encode("utf-8"))
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_outlet_and_byline_never_a_file_name(build: Build, slug: str) -> None:
+    doc = aligned(build, slug)
+    page = (build.out / slug / "index.html").read_text(encoding="utf-8")
+    pdf = subprocess.run(["pdftotext", str(build.out / slug / f"{slug}.zh-Hant.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    feed = (build.out / "feed.xml").read_text(encoding="utf-8")
+    for output in (page, pdf, feed):
+        assert f"{slug}.md" not in output
+    outlet = doc.meta.credit or "outlet not named in the source"
+    assert f"Source: {outlet}" in page and f"Source: {outlet}" in " ".join(pdf.split())
+    if doc.meta.author:
+        assert f"By {doc.meta.author}" in page and f"<name>{doc.meta.author}</name>" in feed
+
+
 def dry_run(build: Build) -> str:
     return build.make("-n", "briefs").stdout
 

@@ -97,3 +97,18 @@ def test_bad_input_names_file_and_problem(tmp_path: Path, name: str, content, pr
     with pytest.raises(SourceError) as err:
         read(path)
     assert str(path) in str(err.value) and problem in str(err.value)
+
+
+def test_credit_url_and_author_from_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "credited.md"
+    path.write_text("---\ntitle: 標題\ncredit: 中央社\nurl: https://example.org/news/1\n"
+                    "author: 王小明\n---\n\n正文在這裡。\n", encoding="utf-8")
+    meta = read(path).meta
+    assert (meta.credit, meta.url, meta.author) == ("中央社", "https://example.org/news/1", "王小明")
+
+
+def test_url_that_is_not_a_web_address_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bad-url.md"
+    path.write_text("---\ntitle: 標題\nurl: javascript:alert(1)\n---\n\n正文在這裡。\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"bad-url\.md: url must be an http"):
+        read(path)
