@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 from pipeline import jsonio
 from pipeline.align import AlignedDocument
@@ -75,3 +77,21 @@ def segmented() -> dict[str, SegmentedDocument]:
 
 def aligned(build: Build, slug: str) -> AlignedDocument:
     return jsonio.load(AlignedDocument, build.out / slug / "aligned.json")
+
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+
+
+def chromium(width: int = 1280, height: int = 1024) -> webdriver.Chrome:
+    """Debian's chromium, headless, through its own chromedriver (selenium downloads nothing)."""
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.is_file()]
+    if missing:
+        pytest.fail(f"{' and '.join(missing)} missing: run `make test`, which installs chromium and "
+                    "chromium-driver before running the tests")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    # --no-sandbox: chromium refuses to start as root (CI containers) with its sandbox on.
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={width},{height}"]:
+        options.add_argument(argument)
+    return webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))

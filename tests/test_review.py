@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
@@ -25,11 +23,10 @@ from pipeline import corrections, jsonio
 from pipeline.align import AlignedDocument
 from pipeline.review import HOST, TOKEN_HEADER, create_app
 
-from .conftest import Build
+from .conftest import Build, chromium
 
 SLUG = "28-point-plan-draft"
 MAKE_ARGS = ["SCRIPTS=zh-Hant zh-Hans", "QUALITY=default"]  # as the Makefile's review target passes them
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 # No ligature-prone letter pairs (fi, fl, ff): pdftotext must give the words back as typed.
 NEW_ENGLISH = "Our editors rewrote this row by hand on a quiet Tuesday morning."
 
@@ -134,21 +131,6 @@ def server(brief: tuple[Path, Path]) -> Iterator[str]:
     yield f"http://{HOST}:{httpd.server_port}"
     httpd.shutdown()
     httpd.server_close()
-
-
-def chromium() -> webdriver.Chrome:
-    """Debian's chromium, headless, through its own chromedriver (selenium downloads nothing)."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.is_file()]
-    if missing:
-        pytest.fail(f"{' and '.join(missing)} missing: run `make test`, which installs chromium and "
-                    "chromium-driver before running the tests")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    # --no-sandbox: chromium refuses to start as root (CI containers) with its sandbox on.
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1280,1024"]:
-        options.add_argument(argument)
-    return webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
 
 
 def test_edit_save_and_find_it_in_the_rebuilt_brief(brief: tuple[Path, Path], server: str) -> None:
