@@ -131,8 +131,10 @@ $(BUILD_DIR)/%/reviewed.json: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/.correc
 $(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/reviewed.json $(call CODE,quality)
 	@$(STAGE) quality $< $@
 
+# Writing a page also touches build/<slug>/.published, which the index depends on (below).
 $(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/reviewed.json $(BUILD_DIR)/%/quality.json $(TEMPLATES) $(call CODE,render)
 	@$(STAGE) html $(wordlist 1,2,$^) $@ --scripts $(SCRIPTS)
+	@touch $(@D)/.published
 
 $(BUILD_DIR)/%.pdf: $$(dir $$@)reviewed.json $(TEMPLATES) $(call CODE,render)
 	@$(STAGE) pdf $< $@ --script $(lastword $(subst ., ,$*))
@@ -142,7 +144,10 @@ $(BUILD_DIR)/%.xlf: $$(dir $$@)reviewed.json $$(dir $$@)quality.json $(call CODE
 	@$(STAGE) xliff $(wordlist 1,2,$^) $@
 
 # The index lists every brief that has a page, including ones whose newest source failed.
-$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/reviewed.json) $(TEMPLATES) $(call CODE,site) | $(VENV)/.installed
+# It depends on each page's .published stamp, which no rule makes: depending on the pages
+# or their reviewed.json would have Make try again to rebuild a brief that just failed,
+# and fail the index with it, so one bad file would keep every other brief off the index.
+$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/.published) $(TEMPLATES) $(call CODE,site) | $(VENV)/.installed
 	@$(STAGE) site $(BUILD_DIR) $(SLUGS) --scripts $(SCRIPTS) --base-url '$(BASE_URL)'
 
 # --- editors ---------------------------------------------------------------------------

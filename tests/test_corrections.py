@@ -123,11 +123,12 @@ def test_checks_report_on_an_editors_english_without_changing_it(build: Build) -
 
 @pytest.fixture
 def copied(build: Build, tmp_path: Path) -> Build:
-    """One built brief copied (times kept, so make redoes only what changes) into tmp_path."""
+    """The built seed briefs copied (times kept, so make redoes only what changes) into tmp_path."""
     source, out = tmp_path / "source", tmp_path / "build"
     source.mkdir()
-    shutil.copy2(build.source / f"{SLUG}.md", source)
-    shutil.copytree(build.out / SLUG, out / SLUG)
+    for seed in SEEDS:
+        shutil.copy2(build.source / seed.name, source)
+        shutil.copytree(build.out / seed.stem, out / seed.stem)
     shutil.copy2(build.out / ".quality", out / ".quality")  # the QUALITY the brief was built with
     shutil.copy2(build.root / "translation-memory.sqlite3", tmp_path / "translation-memory.sqlite3")
     return Build(tmp_path, source, out, build.first)
@@ -177,6 +178,22 @@ def test_correction_builds_into_page_pdfs_index_and_feed_without_translating(cop
     page = (copied.out / SLUG / "index.html").read_text(encoding="utf-8")
     assert english not in page and "Machine translation, not checked by a person" in page
     assert "translate" not in stages(result)
+
+
+def test_a_bad_corrections_file_keeps_no_other_brief_off_the_index(copied: Build) -> None:
+    """One brief's corrections unreadable, another's changed in the same run: the other is
+    rebuilt and the index and feed say so, and make still exits non-zero."""
+    other = next(s.stem for s in SEEDS if s.stem != SLUG)
+    row = reviewed(copied, other).rows()[0]
+    write(copied.source / f"{SLUG}.corrections.tsv", "zh\ten", "a line without a tab")
+    write(copied.source / f"{other}.corrections.tsv", "zh\ten", f"{row.original()}\tAn editor's English.")
+    result = copied.make()
+    assert result.returncode != 0 and "some briefs failed" in result.stderr
+    total = len(reviewed(copied, other).rows())
+    index = (copied.out / "index.html").read_text(encoding="utf-8")
+    assert f"1 of {total} rows reviewed by an editor" in index
+    assert 'term="partly-reviewed"' in (copied.out / "feed.xml").read_text(encoding="utf-8")
+    assert f'href="{SLUG}/index.html"' in index, "the failed brief's last good page is still listed"
 
 
 def test_fully_reviewed_brief_says_so(copied: Build) -> None:
