@@ -71,16 +71,22 @@ $(VENV)/.installed: pyproject.toml
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2> >(grep -v 'is ignored: it is neither' >&2)
 	@touch $@
 
+# $(call APT,packages,why): install the Debian packages not installed yet (through sudo
+# when not root), then leave the target's stamp.
+define APT
+@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+if [ -n "$$missing" ]; then \
+  echo "installing Debian packages $(2):" $$missing; \
+  sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+fi
+@mkdir -p $(VENV) && touch $@
+endef
+
 # WeasyPrint needs a CJK font, and harfbuzz's subsetter to embed it quickly;
 # the tests read PDFs with poppler's pdftotext.
 $(VENV)/.debs:
-	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:" $$missing; \
-	  sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
-	fi
-	@mkdir -p $(VENV) && touch $@
+	$(call APT,$(DEBS),for the PDFs)
 
 $(VENV)/.model: | $(VENV)/.installed
 	@$(STAGE) model
@@ -175,13 +181,7 @@ test: setup $(VENV)/.browser
 # The review page is tested in a real browser: Debian's chromium, driven by its chromedriver.
 BROWSER_DEBS := chromium chromium-driver
 $(VENV)/.browser:
-	@missing=$$(for p in $(BROWSER_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages for the browser test:" $$missing; \
-	  sudo=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
-	fi
-	@mkdir -p $(VENV) && touch $@
+	$(call APT,$(BROWSER_DEBS),for the browser test)
 
 # opencc-python-reimplemented installs a module named `opencc` too: it gets its own venv.
 bench: setup
