@@ -4,6 +4,7 @@
 #   make bench    run the benchmarks;  make eval: score translation (dev set), names, alignment, checks
 #   make clean    remove build/;  make clean-memory: empty the translation memory
 #   make review   edit the English in a browser;  make xliff / make import XLIFF=f: CAT tools
+#   make publish DEST=dir BASE_URL=https://…/   (scheduled runs);  make serve: preview on 127.0.0.1
 # Options (make VAR=value): SCRIPTS="zh-Hant zh-Hans" (PDFs to make), QUALITY=fast|default|best
 # (translation search: best is about 4x slower), SOURCE_DIR, BUILD_DIR,
 # BASE_URL (for the feed), MEMORY (translation memory file), PYTHON (interpreter for the venv).
@@ -47,8 +48,13 @@ PDFS    := $(foreach s,$(SLUGS),$(foreach c,$(SCRIPTS),$(BUILD_DIR)/$(s)/$(s).$(
 # it re-translates (the file is newer than every brief), leaving it alone rebuilds nothing.
 QUALITY_STAMP := $(BUILD_DIR)/.quality
 $(shell mkdir -p $(BUILD_DIR) && { [ "$$(cat $(QUALITY_STAMP) 2>/dev/null)" = "$(QUALITY)" ] || echo "$(QUALITY)" > $(QUALITY_STAMP); })
+# What the index is made of besides the briefs, likewise: the feed's BASE_URL, which articles
+# there are (one taken out of source/ leaves the index) and which PDFs they have.
+SITE_STAMP := $(BUILD_DIR)/.site
+SITE_IS    := $(BASE_URL) $(SCRIPTS) $(SLUGS)
+$(shell { [ "$$(cat $(SITE_STAMP) 2>/dev/null)" = '$(SITE_IS)' ] || echo '$(SITE_IS)' > $(SITE_STAMP); })
 
-.PHONY: all briefs site setup test bench eval clean clean-memory review xliff import
+.PHONY: all briefs site setup test bench eval clean clean-memory review xliff import publish serve
 .DEFAULT_GOAL := all
 
 # Briefs are built with --keep-going, so one bad article cannot stop the others; the
@@ -137,13 +143,14 @@ $(BUILD_DIR)/%/reviewed.json: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/.correc
 $(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/reviewed.json $(call CODE,quality)
 	@$(STAGE) quality $< $@
 
-# Writing a page also touches build/<slug>/.published, which the index depends on (below).
+# Writing a page or a PDF also touches build/<slug>/.published, which the index depends on (below).
 $(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/reviewed.json $(BUILD_DIR)/%/quality.json $(TEMPLATES) $(call CODE,render)
 	@$(STAGE) html $(wordlist 1,2,$^) $@ --scripts $(SCRIPTS)
 	@touch $(@D)/.published
 
 $(BUILD_DIR)/%.pdf: $$(dir $$@)reviewed.json $(TEMPLATES) $(call CODE,render)
 	@$(STAGE) pdf $< $@ --script $(lastword $(subst ., ,$*))
+	@touch $(@D)/.published
 
 # XLIFF for CAT tools: one unit per row, reviewed rows final, flagged rows needs-review.
 $(BUILD_DIR)/%.xlf: $$(dir $$@)reviewed.json $$(dir $$@)quality.json $(call CODE,xliff)
@@ -153,8 +160,25 @@ $(BUILD_DIR)/%.xlf: $$(dir $$@)reviewed.json $$(dir $$@)quality.json $(call CODE
 # It depends on each page's .published stamp, which no rule makes: depending on the pages
 # or their reviewed.json would have Make try again to rebuild a brief that just failed,
 # and fail the index with it, so one bad file would keep every other brief off the index.
-$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/.published) $(TEMPLATES) $(call CODE,site) | $(VENV)/.installed
-	@$(STAGE) site $(BUILD_DIR) $(SLUGS) --scripts $(SCRIPTS) --base-url '$(BASE_URL)'
+# With it come feed.xml, manifest.json (what each brief is and was made with) and SHA256SUMS.
+$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/.published) $(SITE_STAMP) $(TEMPLATES) $(call CODE,site) pipeline/data/glossary.tsv $(GLOSSARIES) | $(VENV)/.installed
+	@$(STAGE) site $(BUILD_DIR) $(SLUGS) --scripts $(SCRIPTS) --base-url '$(BASE_URL)' $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
+
+# --- publishing ------------------------------------------------------------------------
+# make publish DEST=dir BASE_URL=https://…/: from cron or a systemd timer (deploy/). Under a
+# lock, builds what changed, then copies each changed output into DEST in one rename,
+# checksums last; a failing article keeps its last good brief; one status line per article.
+DEST ?=
+publish: setup
+	@test -n "$(DEST)" || { echo "make publish: give the folder to publish to, DEST=path" >&2; exit 2; }
+	@$(STAGE) publish --dest '$(DEST)' --source-dir '$(SOURCE_DIR)' --build $(BUILD_DIR) --base-url '$(BASE_URL)' \
+	  --make-args SCRIPTS='$(SCRIPTS)' QUALITY=$(QUALITY) $(if $(MEMORY),MEMORY='$(MEMORY)')
+
+# make serve: the built site on http://127.0.0.1:$(SERVE_PORT)/ (Python's http.server).
+SERVE_PORT ?= 8000
+serve: all
+	@echo "Serving $(BUILD_DIR) at http://127.0.0.1:$(SERVE_PORT)/ (Ctrl-C stops)"
+	@$(PY) -m http.server --bind 127.0.0.1 --directory $(BUILD_DIR) $(SERVE_PORT)
 
 # --- editors ---------------------------------------------------------------------------
 # make review: the briefs on http://127.0.0.1:$(REVIEW_PORT)/ with the English editable;

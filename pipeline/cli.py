@@ -122,16 +122,22 @@ def _pdf(args: argparse.Namespace) -> str:
 
 
 def _site(args: argparse.Namespace) -> str:
+    import json
+
     from .align import AlignedDocument
-    from .site import entry, render_feed, render_index
+    from .glossary import BASE
+    from .site import CHECKSUMS, FEED, MANIFEST, PAGE, checksums, entry, manifest, render_feed, render_index
     entries = []
     for slug in args.slugs:
-        reviewed = args.build / slug / "reviewed.json"
-        if (args.build / slug / "index.html").is_file() and reviewed.is_file():
-            entries.append(entry(jsonio.load(AlignedDocument, reviewed), args.scripts,
-                                 reviewed.stat().st_mtime))
-    jsonio.write_text_atomic(args.build / "index.html", render_index(entries))
-    jsonio.write_text_atomic(args.build / "feed.xml", render_feed(entries, args.base_url))
+        folder = args.build / slug
+        if (folder / PAGE).is_file() and (folder / "reviewed.json").is_file():
+            entries.append(entry(jsonio.load(AlignedDocument, folder / "reviewed.json"), folder, args.scripts))
+    jsonio.write_text_atomic(args.build / PAGE, render_index(entries))
+    jsonio.write_text_atomic(args.build / FEED, render_feed(entries, args.base_url))
+    listing = manifest(entries, args.build, [BASE, *args.glossary])
+    jsonio.write_text_atomic(args.build / MANIFEST, json.dumps(listing, ensure_ascii=False, indent=1) + "\n")
+    published = [p for e in entries for p in (e.page, *e.pdfs.values())] + [PAGE, FEED, MANIFEST]
+    jsonio.write_text_atomic(args.build / CHECKSUMS, checksums(args.build, published))
     return f"{len(entries)} briefs listed"
 
 
@@ -155,6 +161,22 @@ def _xliff(args: argparse.Namespace) -> str:
 def _import(args: argparse.Namespace) -> str:
     from .xliff import merge_into_corrections
     return merge_into_corrections(args.xliff, args.source_dir, args.build)
+
+
+def _publish(args: argparse.Namespace) -> str:
+    from .publish import Busy, locked_publish
+    from .read import FORMATS
+    slugs = sorted({p.stem for p in args.source_dir.iterdir() if p.suffix in FORMATS}) if args.source_dir.is_dir() else []
+    try:
+        result = locked_publish(args.dest.resolve(), args.build.resolve(), args.base_url,
+                                [f"SOURCE_DIR={args.source_dir.resolve()}", *args.make_args], slugs)
+    except Busy as err:
+        raise SourceError(str(args.dest), str(err)) from err
+    for line in result.lines[:-1]:  # failures on stderr: what cron mails when stdout goes to a log
+        print(line, file=sys.stderr if line.startswith("FAILED") else sys.stdout)
+    if not result.ok:
+        raise SourceError(str(args.dest), result.lines[-1])
+    return result.lines[-1]
 
 
 def _review(args: argparse.Namespace) -> str:
@@ -207,14 +229,16 @@ def parser() -> argparse.ArgumentParser:
                       choices=["zh-Hant", "zh-Hans"], help="scripts that have a PDF to link to")
     pdf = command("pdf", _pdf, "reviewed.json → PDF brief in one script", "input", "out")
     pdf.add_argument("--script", required=True, choices=["zh-Hant", "zh-Hans"])
-    site = command("site", _site, "index.html and feed.xml listing every built brief", "build")
+    site = command("site", _site, "index.html, feed.xml, manifest.json and SHA256SUMS for every built brief",
+                   "build")
     site.add_argument("slugs", nargs="*")
     site.add_argument("--scripts", nargs="+", default=["zh-Hant", "zh-Hans"], choices=["zh-Hant", "zh-Hans"])
     site.add_argument("--base-url", default="./", help="absolute URL the site is published at (for the feed)")
+    site.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
     mem = command("memory", _memory, "the translation memory: where it is and how many sentences it holds "
                   "($BRIEFS_MEMORY overrides the place)")
     mem.add_argument("--clear", action="store_true", help="empty it")
-    xl = command("xliff", _xliff, "reviewed.json + quality.json → XLIFF for CAT tools (one unit per row)",
+    command("xliff", _xliff, "reviewed.json + quality.json → XLIFF for CAT tools (one unit per row)",
                  "input", "quality", "out")
     imp = command("import", _import, "merge an edited XLIFF file back into the article's corrections file",
                   "xliff")
@@ -225,6 +249,12 @@ def parser() -> argparse.ArgumentParser:
     rv.add_argument("--build", type=Path, default=Path("build"))
     rv.add_argument("--port", type=int, default=8765)
     rv.add_argument("--make-args", nargs="*", default=[], help="extra make arguments for rebuilds (VAR=value)")
+    pub = command("publish", _publish, "build what changed and copy the site into a folder (make publish)")
+    pub.add_argument("--dest", type=Path, required=True, help="the published folder")
+    pub.add_argument("--source-dir", type=Path, default=Path("source"))
+    pub.add_argument("--build", type=Path, default=Path("build"))
+    pub.add_argument("--base-url", required=True, help="the absolute address DEST is served at")
+    pub.add_argument("--make-args", nargs="*", default=[], help="extra make arguments (VAR=value)")
     command("model", _model, "install and verify the translation model")
     return p
 

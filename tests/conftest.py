@@ -70,6 +70,20 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return Build(root, source, root / "build", make(source, root / "build"))
 
 
+@pytest.fixture
+def copied(build: Build, tmp_path: Path) -> Build:
+    """The built seed briefs copied (times kept, so make redoes only what changes) into tmp_path,
+    with the session build's QUALITY stamp and translation memory."""
+    source, out = tmp_path / "source", tmp_path / "build"
+    source.mkdir()
+    for seed in SEEDS:
+        shutil.copy2(build.source / seed.name, source)
+        shutil.copytree(build.out / seed.stem, out / seed.stem)
+    shutil.copy2(build.out / ".quality", out / ".quality")  # else make records QUALITY anew and re-translates
+    shutil.copy2(build.root / "translation-memory.sqlite3", tmp_path / "translation-memory.sqlite3")
+    return Build(tmp_path, source, out, build.first)
+
+
 @pytest.fixture(scope="session")
 def segmented() -> dict[str, SegmentedDocument]:
     return {p.stem: segment(convert(read(p))) for p in SEEDS}

@@ -4,7 +4,6 @@ without translating anything."""
 from __future__ import annotations
 
 import copy
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -120,19 +119,6 @@ def test_checks_report_on_an_editors_english_without_changing_it(build: Build) -
 
 
 # --- through make -------------------------------------------------------------------------
-
-@pytest.fixture
-def copied(build: Build, tmp_path: Path) -> Build:
-    """The built seed briefs copied (times kept, so make redoes only what changes) into tmp_path."""
-    source, out = tmp_path / "source", tmp_path / "build"
-    source.mkdir()
-    for seed in SEEDS:
-        shutil.copy2(build.source / seed.name, source)
-        shutil.copytree(build.out / seed.stem, out / seed.stem)
-    shutil.copy2(build.out / ".quality", out / ".quality")  # the QUALITY the brief was built with
-    shutil.copy2(build.root / "translation-memory.sqlite3", tmp_path / "translation-memory.sqlite3")
-    return Build(tmp_path, source, out, build.first)
-
 
 def stages(result: subprocess.CompletedProcess) -> set[str]:
     """The stages a make run ran, from the first word of each line of its log."""

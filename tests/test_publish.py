@@ -1,0 +1,135 @@
+"""make publish and the site it copies: a lock, copies only of what changed, the last good
+brief of a failing article kept, a feed a real parser accepts, reproducible outputs."""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+
+from pipeline import jsonio
+from pipeline.align import AlignedDocument
+from pipeline.publish import SITE_FILES
+from pipeline.quality import Report
+from pipeline.render import render_html
+from pipeline.scripts import SCRIPTS
+from pipeline.site import CHECKSUMS
+
+from .conftest import REPO, SEEDS, Build
+
+BASE_URL = "https://briefs.example.org/zh/"
+SLUGS = [s.stem for s in SEEDS]
+
+
+def publish(copied: Build, dest: Path, base_url: str = BASE_URL) -> subprocess.CompletedProcess:
+    return copied.make("publish", f"DEST={dest}", f"BASE_URL={base_url}")
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, str]]:
+    """Every file under `folder`: its modification time and its sha256."""
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def status(result: subprocess.CompletedProcess) -> dict[str, str]:
+    """slug → the first word of its status line."""
+    return {line.split()[1].rstrip(":"): line.split()[0] for line in (result.stdout + result.stderr).splitlines()
+            if len(line.split()) > 1 and line.split()[1].rstrip(":") in SLUGS}
+
+
+def test_publish_copies_the_site_and_a_rerun_changes_nothing(copied: Build, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    first = publish(copied, dest)
+    assert first.returncode == 0, first.stderr
+    assert status(first) == {slug: "updated" for slug in SLUGS}
+    checked = subprocess.run(["sha256sum", "-c", CHECKSUMS], cwd=dest, capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stdout.count(": OK") == 3 * len(SLUGS) + 3, checked.stdout
+    before, built = snapshot(dest), snapshot(copied.out)
+    again = publish(copied, dest)
+    assert again.returncode == 0, again.stderr
+    assert status(again) == {slug: "unchanged" for slug in SLUGS}
+    assert snapshot(dest) == before, "a run with nothing new touches no published file"
+    assert {k: v for k, v in snapshot(copied.out).items() if not k.endswith("publish.log")} == \
+        {k: v for k, v in built.items() if not k.endswith("publish.log")}, "nor anything in the build"
+
+
+def test_feed_is_valid_atom_with_absolute_ids_and_enclosure_lengths(copied: Build, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    assert publish(copied, dest).returncode == 0
+    feed = feedparser.parse((dest / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10" and feed.feed.id == BASE_URL and feed.feed.language == "en"
+    assert {l.rel: l.href for l in feed.feed.links}["self"] == BASE_URL + "feed.xml"
+    assert len(feed.entries) == len(SLUGS)
+    for e in feed.entries:
+        assert e.id.startswith(BASE_URL) and e.id.endswith("/index.html")
+        pdfs = [l for l in e.links if l.rel == "enclosure"]
+        assert len(pdfs) == 2
+        for link in pdfs:
+            assert int(link.length) == (dest / link.href[len(BASE_URL):]).stat().st_size
+        assert e.updated_parsed is not None
+
+
+def test_without_an_absolute_base_url_publish_refuses(copied: Build, tmp_path: Path) -> None:
+    result = publish(copied, tmp_path / "www", base_url="./")
+    assert result.returncode != 0 and "BASE_URL" in result.stderr and "absolute" in result.stderr
+    assert not (tmp_path / "www").exists()
+
+
+def test_failing_article_keeps_its_last_good_brief(copied: Build, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    assert publish(copied, dest).returncode == 0
+    before = snapshot(dest)
+    bad = copied.source / f"{SLUGS[0]}.md"
+    bad.write_text("---\ndate: not-a-date\n---\n\n文字。\n", encoding="utf-8")
+    result = publish(copied, dest)
+    assert result.returncode != 0
+    line = next(l for l in result.stderr.splitlines() if l.startswith("FAILED"))
+    assert SLUGS[0] in line
+    assert line.startswith("FAILED") and "kept the last good brief" in line and "not-a-date" in line
+    assert status(result)[SLUGS[1]] == "unchanged"
+    after = snapshot(dest)
+    assert {k: v for k, v in after.items() if k.startswith(SLUGS[0])} == \
+        {k: v for k, v in before.items() if k.startswith(SLUGS[0])}
+
+
+def test_an_article_taken_out_leaves_the_published_site(copied: Build, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    assert publish(copied, dest).returncode == 0
+    (copied.source / f"{SLUGS[0]}.md").unlink()
+    result = publish(copied, dest)
+    assert result.returncode == 0, result.stderr
+    assert not (dest / SLUGS[0]).exists() and (dest / SLUGS[1] / "index.html").is_file()
+    assert SLUGS[0] not in (dest / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(copied: Build, tmp_path: Path) -> None:
+    copied.out.mkdir(exist_ok=True)
+    with open(copied.out / ".publish.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = publish(copied, tmp_path / "www")
+    assert result.returncode != 0 and "another publish is running" in result.stderr
+    assert not (tmp_path / "www").exists()
+
+
+def test_pages_and_site_files_are_made_from_their_inputs_alone(copied: Build, tmp_path: Path) -> None:
+    """Rendered again later, in another folder, the pages, index, feed, manifest and
+    checksums come out byte for byte the same: no clock, no folder name in them."""
+    assert copied.make().returncode == 0
+    for slug in SLUGS:
+        doc = jsonio.load(AlignedDocument, copied.out / slug / "reviewed.json")
+        report = jsonio.load(Report, copied.out / slug / "quality.json")
+        assert render_html(doc, list(SCRIPTS), report).encode("utf-8") == (copied.out / slug / "index.html").read_bytes()
+    again = tmp_path / "again"
+    shutil.copytree(copied.out, again)
+    for name in (*SITE_FILES, CHECKSUMS):
+        (again / name).unlink()
+    made = subprocess.run([sys.executable, "-m", "pipeline", "site", str(again), *SLUGS, "--scripts", *SCRIPTS,
+                           "--base-url", "./"], cwd=REPO, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    for name in (*SITE_FILES, CHECKSUMS):
+        assert (again / name).read_bytes() == (copied.out / name).read_bytes(), name
