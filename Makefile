@@ -124,6 +124,8 @@ $(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/na
 $(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align) pipeline/quality.py $(TERMS) $(GLOSSARIES) | $(VENV)/.model
 	@$(STAGE) align $(wordlist 1,2,$^) $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
+# What renders a brief: the render stage and the house style of its English.
+RENDER    = $(call CODE,render) pipeline/typography.py
 # The review server's own templates do not shape the briefs.
 TEMPLATES := $(filter-out templates/review%,$(wildcard templates/*))
 
@@ -144,11 +146,11 @@ $(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/reviewed.json $(call CODE,quality)
 	@$(STAGE) quality $< $@
 
 # Writing a page or a PDF also touches build/<slug>/.published, which the index depends on (below).
-$(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/reviewed.json $(BUILD_DIR)/%/quality.json $(TEMPLATES) $(call CODE,render)
+$(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/reviewed.json $(BUILD_DIR)/%/quality.json $(TEMPLATES) $(RENDER)
 	@$(STAGE) html $(wordlist 1,2,$^) $@ --scripts $(SCRIPTS)
 	@touch $(@D)/.published
 
-$(BUILD_DIR)/%.pdf: $$(dir $$@)reviewed.json $(TEMPLATES) $(call CODE,render)
+$(BUILD_DIR)/%.pdf: $$(dir $$@)reviewed.json $(TEMPLATES) $(RENDER)
 	@$(STAGE) pdf $< $@ --script $(lastword $(subst ., ,$*))
 	@touch $(@D)/.published
 
@@ -161,7 +163,7 @@ $(BUILD_DIR)/%.xlf: $$(dir $$@)reviewed.json $$(dir $$@)quality.json $(call CODE
 # or their reviewed.json would have Make try again to rebuild a brief that just failed,
 # and fail the index with it, so one bad file would keep every other brief off the index.
 # With it come feed.xml, manifest.json (what each brief is and was made with) and SHA256SUMS.
-$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/.published) $(SITE_STAMP) $(TEMPLATES) $(call CODE,site) pipeline/data/glossary.tsv $(GLOSSARIES) | $(VENV)/.installed
+$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/.published) $(SITE_STAMP) $(TEMPLATES) $(call CODE,site) $(RENDER) pipeline/data/glossary.tsv $(GLOSSARIES) | $(VENV)/.installed
 	@$(STAGE) site $(BUILD_DIR) $(SLUGS) --scripts $(SCRIPTS) --base-url '$(BASE_URL)' $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 # --- publishing ------------------------------------------------------------------------

@@ -3,11 +3,14 @@
 Jinja templates (with autoescape, so text from a source can never become markup)
 live in templates/, apart from the code, as Pelican keeps themes. The PDF is the
 print template laid out by WeasyPrint; its url_fetcher only serves files from
-templates/, so a build never reaches the network.
+templates/, so a build never reaches the network. PDFs are PDF/UA-1 (tagged), carry the
+article's own metadata and dates, and are the same bytes each time they are built.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import jinja2
 from .align import AlignedDocument
 from .quality import Report
 from .scripts import SCRIPTS, Script
+from .typography import date_order, house_style
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCRIPT_NAMES = {"zh-Hant": "繁體", "zh-Hans": "简体"}
@@ -27,6 +31,10 @@ FIRST_TO_CHECK = 10  # rows listed at the top of the page; the rest are marked w
 UNKNOWN_OUTLET = "outlet not named in the source"
 NOT_REVIEWED = "Machine translation, not checked by a person"
 REVIEWED = "Reviewed by an editor"
+PRODUCT = "Bilingual news briefs"
+# Glossary kinds that are names (not terms, numbers or dates): the PDF's keywords.
+NAME_KINDS = frozenset({"person", "place", "org", "country", "region"})
+KEYWORD_NAMES = 8
 
 
 def review_note(doc: AlignedDocument) -> str:
@@ -55,6 +63,8 @@ def environment() -> jinja2.Environment:
     env.globals.update(script_names=SCRIPT_NAMES, scripts=SCRIPTS, review_note=review_note,
                        review_state=review_state)
     env.filters["longdate"] = long_date
+    env.filters["english"] = house_style
+    env.globals["date_order_of"] = brief_date_order
     return env
 
 
@@ -63,9 +73,15 @@ def long_date(iso: str) -> str:
     return dt.date.fromisoformat(iso).strftime("%-d %B %Y") if iso else ""
 
 
+def brief_date_order(doc: AlignedDocument) -> str:
+    """The one date order the brief's English is shown in (see typography)."""
+    return date_order(row.en for row in doc.rows())
+
+
 def context(doc: AlignedDocument) -> dict[str, object]:
     return {
         "doc": doc,
+        "order": brief_date_order(doc),
         "outlet": doc.meta.credit or UNKNOWN_OUTLET,
         "model_credit": MODEL_CREDIT.format(model=doc.model),
         "pdf_name": lambda script: pdf_name(doc.slug, script),
@@ -84,8 +100,45 @@ def render_html(doc: AlignedDocument, pdf_scripts: list[Script], report: Report)
         first=report.rows_to_check[:FIRST_TO_CHECK])
 
 
+def keywords(doc: AlignedDocument) -> list[str]:
+    """The glossary's names in the article, most mentioned first, then what the brief is.
+    Commas are dropped from names: WeasyPrint splits the keywords at commas."""
+    mentions = Counter(e.expected.replace(",", "") for block in [doc.title, *doc.blocks]
+                       for row in block.rows for e in row.expected if e.kind in NAME_KINDS)
+    names = [name for name, _ in mentions.most_common(KEYWORD_NAMES)]
+    return [*names, *([doc.meta.credit] if doc.meta.credit else []), "Chinese", "English",
+            "machine translation"]
+
+
+def print_metadata(doc: AlignedDocument) -> list[tuple[str, str]]:
+    """(name, content) of the <meta> elements WeasyPrint copies into the PDF
+    (weasyprint.html.get_html_metadata): author → Author, description → Subject,
+    keywords → Keywords, generator → Creator, dcterms.created/modified → CreationDate/ModDate."""
+    metadata = [("author", doc.meta.author or doc.meta.credit or PRODUCT),
+                ("description", f"Bilingual brief: {doc.title.en}"),
+                ("keywords", ", ".join(keywords(doc))),
+                ("generator", PRODUCT)]
+    if doc.meta.date:
+        # The article's day, never the build's: the same article gives the same file.
+        metadata += [("dcterms.created", doc.meta.date), ("dcterms.modified", doc.meta.date)]
+    return metadata
+
+
+def running_header(doc: AlignedDocument) -> str:
+    """Date and outlet for the header of pages after the first; an unnamed outlet is left out."""
+    return " · ".join(part for part in (long_date(doc.meta.date), doc.meta.credit) if part)
+
+
 def render_print_html(doc: AlignedDocument, script: Script) -> str:
-    return environment().get_template("brief-print.html.j2").render(**context(doc), script=script, marked=False)
+    return environment().get_template("brief-print.html.j2").render(
+        **context(doc), script=script, marked=False, metadata=print_metadata(doc),
+        running=running_header(doc))
+
+
+def pdf_identifier(slug: str, script: Script) -> bytes:
+    """The permanent half of the PDF's /ID: one per brief and script, whatever its revision
+    (the other half is the hash of the content)."""
+    return hashlib.md5(pdf_name(slug, script).encode()).hexdigest().encode()
 
 
 def local_only(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:
@@ -103,4 +156,6 @@ def render_pdf(doc: AlignedDocument, script: Script) -> bytes:
 
     html = weasyprint.HTML(string=render_print_html(doc, script), base_url=str(TEMPLATES) + "/",
                            url_fetcher=local_only)
-    return html.write_pdf()
+    # PDF/UA-1 tags the structure (headings, table rows and cells, reading order) and shows
+    # the title; WeasyPrint writes no time or random value of its own into it.
+    return html.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=pdf_identifier(doc.slug, script))
