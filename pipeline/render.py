@@ -115,7 +115,7 @@ def print_metadata(doc: AlignedDocument) -> list[tuple[str, str]]:
     (weasyprint.html.get_html_metadata): author → Author, description → Subject,
     keywords → Keywords, generator → Creator, dcterms.created/modified → CreationDate/ModDate."""
     metadata = [("author", doc.meta.author or doc.meta.credit or PRODUCT),
-                ("description", f"Bilingual brief: {doc.title.en}"),
+                ("description", f"Bilingual brief: {house_style(doc.title.en, brief_date_order(doc))}"),
                 ("keywords", ", ".join(keywords(doc))),
                 ("generator", PRODUCT)]
     if doc.meta.date:
