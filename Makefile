@@ -5,6 +5,7 @@
 #   make clean    remove build/;  make clean-memory: empty the translation memory
 #   make review   edit the English in a browser;  make xliff / make import XLIFF=f: CAT tools
 #   make publish DEST=dir BASE_URL=https://…/   (scheduled runs);  make serve: preview on 127.0.0.1
+#   make doctor   check what the build needs and say what to fix
 # Options (make VAR=value): SCRIPTS="zh-Hant zh-Hans" (PDFs to make), QUALITY=fast|default|best
 # (translation search: best is about 4x slower), SOURCE_DIR, BUILD_DIR,
 # BASE_URL (for the feed), MEMORY (translation memory file), PYTHON (interpreter for the venv).
@@ -54,7 +55,7 @@ SITE_STAMP := $(BUILD_DIR)/.site
 SITE_IS    := $(BASE_URL) $(SCRIPTS) $(SLUGS)
 $(shell { [ "$$(cat $(SITE_STAMP) 2>/dev/null)" = '$(SITE_IS)' ] || echo '$(SITE_IS)' > $(SITE_STAMP); })
 
-.PHONY: all briefs site setup test bench eval clean clean-memory review xliff import publish serve
+.PHONY: all briefs site setup test bench eval clean clean-memory review xliff import publish serve doctor
 .DEFAULT_GOAL := all
 
 # Briefs are built with --keep-going, so one bad article cannot stop the others; the
@@ -201,6 +202,10 @@ import: setup
 	@$(MAKE) -s all
 
 # --- checks ----------------------------------------------------------------------------
+# make doctor: what the build needs, checked the way the build uses it, with what to fix.
+doctor: | $(VENV)/.installed
+	@$(STAGE) doctor
+
 test: setup $(VENV)/.browser
 	@$(PY) -m pytest -q
 

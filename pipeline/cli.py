@@ -185,6 +185,16 @@ def _review(args: argparse.Namespace) -> str:
     return "review server stopped"
 
 
+def _doctor(args: argparse.Namespace) -> str:
+    from .doctor import examine
+    findings = examine()
+    print("\n".join(f.line() for f in findings))
+    broken = [f.what for f in findings if not f.ok]
+    if broken:
+        raise SourceError("make doctor", f"{len(broken)} to fix: {', '.join(broken)}")
+    return f"all {len(findings)} checks passed"
+
+
 def _model(args: argparse.Namespace) -> str:
     from .provision import ensure
     return f"model ready in {ensure()}"
@@ -255,6 +265,8 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("--build", type=Path, default=Path("build"))
     pub.add_argument("--base-url", required=True, help="the absolute address DEST is served at")
     pub.add_argument("--make-args", nargs="*", default=[], help="extra make arguments (VAR=value)")
+    command("doctor", _doctor, "check fonts, HarfBuzz subsetting, pandoc, the model and its checksum, "
+            "the translation memory and the tests' browser, and say what to fix")
     command("model", _model, "install and verify the translation model")
     return p
 

@@ -52,6 +52,8 @@ class Memory:
             self.db = self._connect()
         except sqlite3.Error as err:
             self._recover(err)
+        except OSError as err:  # its folder cannot be made (a file in the way, no permission)
+            _warn(f"{self.path} cannot be made ({err}); translating without it this run")
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)

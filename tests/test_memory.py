@@ -48,6 +48,16 @@ def test_corrupt_store_is_rebuilt_with_a_warning(tmp_path: Path, capsys: pytest.
     assert memory.get(["a"]) == {"a": {"en": "One."}}
 
 
+def test_a_store_that_cannot_be_made_is_skipped_with_a_warning(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way of the folder")
+    memory = Memory(blocker / "m.sqlite3")
+    assert "cannot be made" in capsys.readouterr().err
+    memory.put({"a": {"en": "One."}})
+    assert memory.get(["a"]) == {} and memory.size() == 0
+
+
 def test_locked_store_is_skipped_with_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     path = tmp_path / "m.sqlite3"
     Memory(path).put({"a": {"en": "One."}})

@@ -1,0 +1,94 @@
+"""make doctor: is everything the build needs in place, and if not, what to do about it.
+
+Each check looks at one thing the way the build itself uses it (fontconfig for the
+fonts WeasyPrint asks for, WeasyPrint's own HarfBuzz subsetter, pypandoc's pandoc,
+the model's pinned checksum, the translation memory, the browser the tests drive),
+and says "ok" with what it found or "FIX" with the command or step that fixes it.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import provision
+
+# The faces the page and PDF templates ask for.
+FONTS = ("Noto Serif CJK TC", "Noto Serif CJK SC", "Noto Sans CJK TC", "Noto Sans CJK SC")
+BROWSER = (Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver"))
+
+
+@dataclass
+class Finding:
+    what: str
+    ok: bool
+    detail: str      # what was found, or how to fix it
+
+    def line(self) -> str:
+        return f"{'ok ' if self.ok else 'FIX'}  {self.what:22} {self.detail}"
+
+
+def fonts() -> Finding:
+    if not shutil.which("fc-match"):
+        return Finding("CJK fonts", False, "fontconfig is missing: apt-get install fontconfig fonts-noto-cjk")
+    missing = [f for f in FONTS if subprocess.run(["fc-match", "-f", "%{family}", f], capture_output=True,
+                                                   text=True).stdout.split(",")[0] != f]
+    if missing:
+        return Finding("CJK fonts", False, f"{', '.join(missing)} not installed: apt-get install fonts-noto-cjk")
+    return Finding("CJK fonts", True, ", ".join(FONTS))
+
+
+def harfbuzz_subset() -> Finding:
+    try:
+        from weasyprint.text import ffi
+    except (ImportError, OSError) as err:
+        return Finding("WeasyPrint", False, f"cannot load ({err}): run make (installs the venv)")
+    if getattr(ffi, "harfbuzz_subset", None) is None:
+        return Finding("HarfBuzz subsetting", False, "libharfbuzz-subset0 missing (PDFs embed whole CJK fonts, "
+                                                     "slow and huge): apt-get install libharfbuzz-subset0")
+    return Finding("HarfBuzz subsetting", True, "libharfbuzz-subset loaded by WeasyPrint")
+
+
+def pandoc() -> Finding:
+    try:
+        import pypandoc
+        return Finding("pandoc", True, f"{pypandoc.get_pandoc_version()} ({pypandoc.get_pandoc_path()})")
+    except (ImportError, OSError, RuntimeError) as err:
+        return Finding("pandoc", False, f"not found ({err}): run make (pypandoc-binary carries pandoc)")
+
+
+def model() -> Finding:
+    try:
+        directory = provision.locate()  # where translation will look ($BRIEFS_MODEL first)
+    except provision.ModelNotFound as err:
+        return Finding("translation model", False, str(err))
+    if not provision.package_ok(directory):
+        return Finding("translation model", False, f"{directory} does not match the pinned sha256: delete it "
+                                                   "and run make to install it again")
+    return Finding("translation model", True, f"{directory}, sha256 {provision.MODEL_BIN_SHA256[:12]}… checked")
+
+
+def memory() -> Finding:
+    from .memory import Memory
+    store = Memory()
+    if store.db is None:
+        return Finding("translation memory", False, f"{store.path} cannot be opened: builds translate everything; "
+                                                    "make clean-memory, or set MEMORY=path")
+    return Finding("translation memory", True, f"{store.path}, {store.size()} sentences")
+
+
+def browser() -> Finding:
+    missing = [str(p) for p in BROWSER if not p.is_file()]
+    if missing:
+        return Finding("browser for tests", False, f"{', '.join(missing)} missing: make test installs them "
+                                                   "(apt-get install chromium chromium-driver)")
+    return Finding("browser for tests", True, " and ".join(map(str, BROWSER)))
+
+
+CHECKS: tuple[Callable[[], Finding], ...] = (fonts, harfbuzz_subset, pandoc, model, memory, browser)
+
+
+def examine() -> list[Finding]:
+    return [check() for check in CHECKS]
