@@ -61,7 +61,8 @@ def _translate(args: argparse.Namespace) -> str:
     result = translate(jsonio.load(SegmentedDocument, args.input), args.glossary, quality=args.quality,
                        names=names, memory=None if args.no_memory else Memory())
     jsonio.dump(result, args.out)
-    return f"{len(result.units)} sentences: {result.translated} translated, {result.remembered} from memory"
+    written = f", {result.written} with no Chinese kept as written" if result.written else ""
+    return f"{len(result.units)} sentences: {result.translated} translated, {result.remembered} from memory{written}"
 
 
 def _align(args: argparse.Namespace) -> str:

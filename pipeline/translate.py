@@ -96,6 +96,7 @@ class Translations:
     quality: str = "default"     # the QUALITY setting it was made with (see QUALITIES)
     translated: int = 0          # sentences the model translated in this run
     remembered: int = 0          # sentences taken from the translation memory
+    written: int = 0             # sentences with no Chinese, kept as written (as_written)
 
 
 def detokenize(pieces: list[str]) -> str:
@@ -455,6 +456,31 @@ def memory_key(attempt: Attempts, decoding: Decoding) -> str:
     return hashlib.sha256(json.dumps(record, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+# Han ideographs (the basic block, extension A and the compatibility block); a sentence
+# without any is not Chinese.
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LATIN_WORD = re.compile(r"\S+")
+
+
+def is_chinese(sentence: Sentence) -> bool:
+    return any(HAN.search(c.hans) for c in sentence.clauses)
+
+
+def as_written(attempt: Attempts) -> Translation:
+    """A sentence with no Chinese in it (English, a URL, an address, code, a ticker, a
+    number, Korean) is its own English: the model, given it, only invents (a line of
+    markup once came back as subtitle colour codes). Each word is attended to the clause
+    it stands in, so the aligner pairs every clause with itself."""
+    sentence = attempt.sentence
+    pieces, attention = [], []
+    for index, clause in enumerate(sentence.clauses):
+        for word in LATIN_WORD.findall(clause.hans):
+            pieces.append("▁" + word)
+            attention.append([1.0 if c == index else 0.0 for c in range(len(sentence.clauses))])
+    return Translation(sentence.id, "".join(c.hans for c in sentence.clauses), pieces, attention,
+                       attempt.first().expected)
+
+
 def translate(doc: SegmentedDocument, glossary_files: list[Path] = (), model: Model | None = None,
               quality: str = "default", names: Names | None = None, inlining: str = "failing",
               memory: Memory | None = None) -> Translations:
@@ -464,7 +490,10 @@ def translate(doc: SegmentedDocument, glossary_files: list[Path] = (), model: Mo
     if names is not None:
         glossary = names.extend(glossary)
     decoding = QUALITIES[quality]
-    attempts = [Attempts(s, glossary, doc.meta.date, inlining) for s in doc.all_sentences()]
+    sentences = doc.all_sentences()
+    written = {s.id: as_written(Attempts(s, glossary, doc.meta.date, inlining))
+               for s in sentences if not is_chinese(s)}
+    attempts = [Attempts(s, glossary, doc.meta.date, inlining) for s in sentences if s.id not in written]
     keys = [memory_key(a, decoding) for a in attempts]
     stored = memory.get(keys) if memory else {}
     todo = [(a, k) for a, k in zip(attempts, keys) if k not in stored]
@@ -473,8 +502,9 @@ def translate(doc: SegmentedDocument, glossary_files: list[Path] = (), model: Mo
     fresh = dict(zip((k for _, k in todo), model.translate([a for a, _ in todo], decoding) if todo else []))
     if memory:
         memory.put({k: dataclasses.asdict(u) for k, u in fresh.items()})
-    units = [fresh[k] if k in fresh else
-             dataclasses.replace(jsonio.from_dict(Translation, stored[k]), id=a.sentence.id)
-             for a, k in zip(attempts, keys)]
-    return Translations(doc.slug, (model.directory if model else locate()).name, {u.id: u for u in units},
-                        quality, len(todo), len(attempts) - len(todo))
+    translated = {a.sentence.id: fresh[k] if k in fresh else
+                  dataclasses.replace(jsonio.from_dict(Translation, stored[k]), id=a.sentence.id)
+                  for a, k in zip(attempts, keys)}
+    units = {s.id: written.get(s.id) or translated[s.id] for s in sentences}
+    return Translations(doc.slug, (model.directory if model else locate()).name, units,
+                        quality, len(todo), len(attempts) - len(todo), len(written))

@@ -125,4 +125,3 @@ def test_one_edited_sentence_is_the_only_one_make_translates(build: Build, tmp_p
     assert result.returncode == 0, result.stderr
     line = next(l for l in result.stdout.splitlines() if l.strip().startswith("translate"))
     assert ": 1 translated, " in line and "from memory" in line, line
-
