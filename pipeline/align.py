@@ -335,11 +335,12 @@ def model_scorer(model: Model) -> Scorer:
 
 def source_clauses(sentence: Sentence, unit: Translation) -> list[str]:
     """What the model read (terms in English, dates completed), cut where the sentence's
-    clauses end: after as many ，；： marks. The clauses' zh-Hans form if the marks differ."""
+    clauses end: after as many ，；： marks. The clauses' zh-Hans form if the marks differ,
+    or if a clause ends without one (on a half-width , of mainland web text)."""
     marks = [i + 1 for i, ch in enumerate(unit.source) if ch in CLAUSE_ENDS]
     counts = [sum(ch in CLAUSE_ENDS for ch in c.hans) for c in sentence.clauses]
     ends = [sum(counts[:c + 1]) for c in range(len(counts) - 1)]
-    if len(marks) != sum(counts) or 0 in ends:
+    if len(marks) != sum(counts) or 0 in ends or any(a >= b for a, b in zip(ends, ends[1:])):
         return [c.hans for c in sentence.clauses]
     bounds = [0, *(marks[e - 1] for e in ends), len(unit.source)]
     return [unit.source[a:b] for a, b in zip(bounds, bounds[1:])]

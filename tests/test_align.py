@@ -172,6 +172,14 @@ def test_source_clauses_follow_the_marks_of_what_the_model_read() -> None:
     assert source_clauses(s, u) == ["美国总统Trump表示，", "将与Putin会面。"]
 
 
+def test_source_clauses_of_a_clause_ending_on_a_half_width_comma_are_the_clauses() -> None:
+    """Mainland web text ends a clause on "," (segment.py cuts there): never an empty piece."""
+    s = sentence("美國總統川普表示，", "美方希望,", "將與普丁會面。")
+    u = unit("Trump said the US hoped to meet Putin.", [[0.3, 0.3, 0.4]] * 8,
+             source="美国总统Trump表示，美方希望,将与Putin会面。")
+    assert source_clauses(s, u) == ["美國總統川普表示，", "美方希望,", "將與普丁會面。"]
+
+
 def test_gold_alignment_floor() -> None:
     """The real model and aligner on the hand-aligned seed rows: a regression fails here.
     (As built 287/293 = 98.0 %, attention and rules alone 270/293 = 92.2 % when written.)"""
