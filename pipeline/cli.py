@@ -17,10 +17,10 @@ from .errors import SourceError
 
 
 def _read(args: argparse.Namespace) -> str:
-    from .read import read
+    from .read import read, summary
     doc = read(args.source)
     jsonio.dump(doc, args.out)
-    return f"{len(doc.blocks)} blocks"
+    return summary(doc)
 
 
 def _scripts(args: argparse.Namespace) -> str:

@@ -2,12 +2,21 @@
 
 pandoc parses the file into its JSON AST; this module walks that AST once and keeps
 the text verbatim. Markdown turns off pandoc's `smart` extension so quotes and dashes
-stay exactly as written, and turns on `east_asian_line_breaks` so a line wrapped
-inside a Chinese sentence does not gain a space.
+stay exactly as written, turns off `citations` (news has no citation keys, and pandoc
+takes exponential time on a run of unclosed "[" with it on: jgm/pandoc#1735), and turns
+on `east_asian_line_breaks` so a line wrapped inside a Chinese sentence does not gain a
+space.
+
+Text formats are decoded here, not by pandoc (which reads only UTF-8): a byte order mark
+names the encoding (UTF-8, UTF-16LE, UTF-16BE); otherwise UTF-8, else GB18030 or Big5,
+whichever reads as Chinese (`decode`). Line ends become LF and control characters are
+dropped (`normalise`) before pandoc sees the text. DOCX and ODT carry their own encoding.
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import functools
 import json
 import re
 from pathlib import Path
@@ -18,7 +27,7 @@ import pypandoc
 from .document import Block, Document, Meta
 from .errors import SourceError
 
-MARKDOWN = "markdown-smart+east_asian_line_breaks"
+MARKDOWN = "markdown-smart-citations+east_asian_line_breaks"
 FORMATS = {
     ".md": MARKDOWN,
     ".markdown": MARKDOWN,
@@ -32,6 +41,36 @@ FORMATS = {
 TEXT_FORMATS = {".md", ".markdown", ".txt", ".html", ".htm", ".rst"}
 SENTENCE_END = re.compile(r"[。！？!?]+[」』”’）)】》]*")
 
+ACCEPTED = "UTF-8, UTF-16, GB18030 or Big5"
+# A byte order mark is a declaration: the file is read in that encoding or refused.
+BOMS = (
+    (codecs.BOM_UTF8, "UTF-8 with BOM", "utf-8"),
+    (codecs.BOM_UTF16_LE, "UTF-16LE", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "UTF-16BE", "utf-16-be"),
+)
+# Without a mark and not UTF-8: GB18030 and Big5 are both candidates, and the reading
+# most like Chinese wins (a tie goes to GB18030). Each is read with the first of its
+# codecs that decodes the bytes: CP950, Big5 as Windows writes it, only where plain Big5
+# fails (on €, box drawing and 碁銹裏墻恒粧嫺), as it maps a few symbols differently.
+LEGACY = (("GB18030", ("gb18030",)), ("Big5", ("big5", "cp950")))
+# Chinese prose decoded right has well over 90% of its non-ASCII characters among the
+# common ones (`_chinese_share`); Big5 read as GB18030, GB18030 read as Big5, or
+# Shift-JIS read as GB18030 have typically a third or less. Below it the bytes are refused.
+CHINESE_SHARE = 0.5
+# C0 controls except tab and LF (CR is turned into LF first), DEL and C1: never article
+# text, and pandoc keeps some of them (a NUL, an ESC) in the AST.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class EncodingError(ValueError):
+    """Bytes in no accepted encoding. `offset` is the first byte that none of the
+    encodings tried reads, or None when one reads them all but not as Chinese."""
+
+    def __init__(self, problem: str, offset: int | None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.offset = offset
+
 
 def read(path: Path) -> Document:
     """Read one article; raise `SourceError` naming the file for anything unusable."""
@@ -39,16 +78,146 @@ def read(path: Path) -> Document:
     if fmt is None:
         raise SourceError(str(path), f"unsupported file type {path.suffix!r} "
                           f"(use one of {', '.join(sorted(FORMATS))})")
-    if path.suffix.lower() in TEXT_FORMATS:
-        try:
-            path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise SourceError(str(path), f"not UTF-8 text (byte {err.start})") from None
     try:
-        ast = json.loads(pypandoc.convert_file(str(path), "json", format=fmt))
-    except RuntimeError as err:
+        if path.suffix.lower() in TEXT_FORMATS:
+            text = normalise(_decode_file(path)[0])
+            ast = json.loads(pypandoc.convert_text(text, "json", format=fmt))
+        else:
+            ast = json.loads(pypandoc.convert_file(str(path), "json", format=fmt))
+        return from_ast(ast, path)
+    except RecursionError:
+        # Python's limit (json and the walk below), reached by some thousand nested
+        # quotes or lists: no article is built that way, so refuse it as bad input.
+        raise SourceError(str(path), "quotes, lists or emphasis nested too deeply to read") from None
+    except RuntimeError as err:  # pypandoc: pandoc exited with an error
         raise SourceError(str(path), f"pandoc could not read it: {_first_lines(str(err))}") from None
-    return from_ast(ast, path)
+
+
+def source_encoding(path: Path) -> str:
+    """The encoding `read` finds for a text file ("UTF-8", "GB18030"…), "" for DOCX and ODT."""
+    return _decode_file(path)[1] if path.suffix.lower() in TEXT_FORMATS else ""
+
+
+def summary(doc: Document) -> str:
+    """The read stage's line in the build log: "36 blocks, GB18030"."""
+    encoding = source_encoding(Path(doc.source))
+    return f"{len(doc.blocks)} blocks" + (f", {encoding}" if encoding else "")
+
+
+def _decode_file(path: Path) -> tuple[str, str]:
+    try:
+        return decode(path.read_bytes())
+    except EncodingError as err:
+        raise SourceError(str(path), err.problem) from None
+
+
+def detect_encoding(data: bytes) -> str:
+    """The name of the accepted encoding `data` is in; `EncodingError` if none."""
+    return decode(data)[1]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """`data` as text, and the name of its encoding. In order: a byte order mark decides;
+    else UTF-8; else GB18030 or Big5, whichever reads as Chinese. Raises `EncodingError`."""
+    if data.startswith(codecs.BOM_UTF32_LE):  # else taken for UTF-16LE, its NULs then dropped
+        raise EncodingError("UTF-32 text, which is not accepted (use UTF-8)", 0)
+    for bom, name, codec in BOMS:
+        if data.startswith(bom):
+            return _decode_marked(data, bom, name, codec), name
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as err:
+        return _decode_legacy(data, err.start)
+
+
+def _decode_marked(data: bytes, bom: bytes, name: str, codec: str) -> str:
+    try:
+        return data[len(bom):].decode(codec)
+    except UnicodeDecodeError as err:
+        offset = len(bom) + err.start  # the codec counts from after the mark
+        mark = name.removesuffix(" with BOM")
+        raise EncodingError(f"not {ACCEPTED} text: it starts with the {mark} byte order mark, "
+                            f"but byte {offset} (0x{data[offset]:02X}) is not {mark}", offset) from None
+
+
+def _decode_legacy(data: bytes, utf8_fails_at: int) -> tuple[str, str]:
+    """GB18030 and Big5 both decode many byte strings: the reading most like Chinese wins."""
+    furthest = utf8_fails_at  # the bytes before it fit at least one encoding
+    readings: list[tuple[float, str, str]] = []
+    for name, family in LEGACY:
+        text, fails_at = _decode_first(data, family)
+        if text is None:
+            furthest = max(furthest, fails_at)
+        else:
+            readings.append((_chinese_share(text), text, name))
+    if not readings:
+        raise EncodingError(f"not {ACCEPTED} text: byte {furthest} (0x{data[furthest]:02X}) "
+                            "fits none of them", furthest)
+    share, text, name = max(readings, key=lambda reading: reading[0])  # first of equals
+    if share < CHINESE_SHARE:
+        raise EncodingError(f"not {ACCEPTED} text: it decodes as {name}, but only {share:.0%} "
+                            "of its characters are common Chinese ones", None)
+    return text, name
+
+
+def _decode_first(data: bytes, family: tuple[str, ...]) -> tuple[str | None, int]:
+    """`data` in the first of these codecs that decodes it; else None, and the furthest
+    byte any of them reached."""
+    furthest = 0
+    for codec in family:
+        try:
+            return data.decode(codec), len(data)
+        except UnicodeDecodeError as err:
+            furthest = max(furthest, err.start)
+    return None, furthest
+
+
+def _chinese_share(text: str) -> float:
+    """How much of the non-ASCII text is common Chinese, in one script or the other.
+
+    Counted per script, so that a wrong decoding, which scatters over both scripts' rare
+    and common characters alike, scores low even where it hits common ones."""
+    wide = [c for c in text if c >= "\x80"]
+    if not wide:
+        return 0.0
+    hans, hant = _common_hanzi()
+    return max(sum(c in common or _is_punctuation(c) for c in wide) for common in (hans, hant)) / len(wide)
+
+
+def _is_punctuation(char: str) -> bool:
+    """General punctuation (— … “”), CJK punctuation (。「」), full-width forms (，！), ·."""
+    code = ord(char)
+    return 0x2000 <= code <= 0x206F or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF or code == 0xB7
+
+
+@functools.cache
+def _common_hanzi() -> tuple[frozenset[str], frozenset[str]]:
+    """The most used characters of each script, as the two standards rank them themselves:
+    GB 2312's level 1 (3,755 simplified, rows 0xB0–0xD7) and Big5's 常用字 (5,401
+    traditional, 0xA440–0xC67E). No frequency list to ship, and none tuned to any text."""
+    hans = _decodable((bytes((lead, trail)) for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF)),
+                      "gb2312")
+    big5_trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    hant = _decodable((code for lead in range(0xA4, 0xC7) for trail in big5_trails
+                       if (code := bytes((lead, trail))) <= b"\xc6\x7e"), "big5")
+    return hans, hant
+
+
+def _decodable(codes: Iterator[bytes], codec: str) -> frozenset[str]:
+    characters = set()
+    for code in codes:
+        try:
+            characters.add(code.decode(codec))
+        except UnicodeDecodeError:  # unassigned code points at the end of a row
+            pass
+    return frozenset(characters)
+
+
+def normalise(text: str) -> str:
+    """LF line ends (CRLF and lone CR too) and no control characters, before pandoc:
+    nothing else changes. A leading byte order mark is not text either (GB18030 has one)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL.sub("", text)
 
 
 def from_ast(ast: dict[str, Any], path: Path) -> Document:
