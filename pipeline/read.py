@@ -224,7 +224,8 @@ def from_ast(ast: dict[str, Any], path: Path) -> Document:
     """Turn a pandoc JSON AST into a Document (pure: no I/O)."""
     raw_meta = ast.get("meta", {})
     meta = {key: _meta_text(value) for key, value in raw_meta.items() if key != "glossary"}
-    blocks = [b for b in _blocks(ast["blocks"], "paragraph", 0) if b.text]
+    body, notes = _lift_notes(ast["blocks"])
+    blocks = [b for b in [*_blocks(body, "paragraph", 0), *_footnotes(notes)] if b.text]
     if not blocks:
         raise SourceError(str(path), "no article text found")
     title = meta.get("title", "")
@@ -286,6 +287,34 @@ def _glossary(value: dict[str, Any] | None, path: Path) -> dict[str, str]:
     return {zh: _meta_text(en) for zh, en in value["c"].items()}
 
 
+def _lift_notes(blocks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+    """The blocks with each footnote replaced by its marker [n], and the footnotes' own
+    blocks in order: a footnote's text is article text too, and becomes blocks of its own
+    at the end, labelled [n] (pandoc's Note inline would otherwise sit inside a sentence)."""
+    notes: list[list[dict[str, Any]]] = []
+
+    def lift(node: Any) -> Any:
+        if isinstance(node, dict) and node.get("t") == "Note":
+            number = len(notes) + 1
+            notes.append([])
+            notes[number - 1] = lift(node["c"])  # a note inside a note: numbered after it
+            return {"t": "Str", "c": f"[{number}]"}
+        if isinstance(node, dict):
+            return {key: lift(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [lift(item) for item in node]
+        return node
+
+    return lift(blocks), notes
+
+
+def _footnotes(notes: list[list[dict[str, Any]]]) -> Iterator[Block]:
+    for number, note in enumerate(notes, start=1):
+        for i, block in enumerate(_blocks(note, "paragraph", 0)):
+            block.label = f"[{number}]" if i == 0 else ""
+            yield block
+
+
 def _first_lines(message: str, n: int = 3) -> str:
     lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
     return " ".join(lines[:n])
@@ -297,6 +326,7 @@ def _blocks(nodes: list[dict[str, Any]], kind: str, depth: int) -> Iterator[Bloc
         t, c = node["t"], node.get("c")
         if t in ("Para", "Plain"):
             yield Block(kind, _inline_text(c))
+            yield from (Block("caption", alt) for alt in _image_alts(c))
         elif t == "Header":
             yield Block("heading", _inline_text(c[2]), level=c[0])
         elif t == "BlockQuote":
@@ -361,6 +391,18 @@ def _table(c: list[Any]) -> Iterator[Block]:
             yield from _blocks(cell[4], "paragraph", 0)
 
 
+def _image_alts(nodes: list[Any]) -> Iterator[str]:
+    """The alt text of the images inside a paragraph: shown as captions after it, not
+    inside its sentences (an image alone in a paragraph is a Figure, read as a caption)."""
+    for node in nodes:
+        if isinstance(node, dict) and node.get("t") == "Image":
+            yield _inline_text(node["c"][1])
+        elif isinstance(node, dict) and isinstance(node.get("c"), list):
+            yield from _image_alts(node["c"])
+        elif isinstance(node, list):
+            yield from _image_alts(node)
+
+
 def _inline_text(nodes: list[dict[str, Any]]) -> str:
     return "".join(_inline(n) for n in nodes).strip()
 
@@ -380,8 +422,8 @@ def _inline(node: dict[str, Any]) -> str:
         return "".join(_inline(n) for n in c[1])
     if t == "Cite":
         return "".join(_inline(n) for n in c[1])
-    if t in ("Image", "Note"):
-        return ""  # alt text and footnotes are not article prose
+    if t == "Image":
+        return ""  # its alt text becomes a caption after the paragraph (_image_alts)
     if isinstance(c, list):  # Emph, Strong, Underline, Strikeout, SmallCaps, Sub/Superscript
         return "".join(_inline(n) for n in c)
     return ""

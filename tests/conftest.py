@@ -30,6 +30,30 @@ date: 2025-11-21
 
 記者會上有人寫下<script>alert("x")</script>這段文字。
 """
+# Every construct a reader must turn into rows: a footnote, an inline image's alt text, a
+# quote, a table, a nested list, a figure.
+STRUCTURES = """---
+title: 結構測試：各種版面元素
+date: 2025-10-16
+---
+
+立法院今天通過預算案[^1]，會場外有民眾抗議![抗議民眾在場外舉牌](protest.jpg)。
+
+> 行政院長表示：「預算將用於改善交通。」
+
+| 項目 | 金額 |
+|---|---|
+| 交通建設 | 120億元 |
+| 社會福利 | 80億元 |
+
+- 第一項：鐵路
+    - 高雄捷運延伸線
+- 第二項：公路
+
+![新建的捷運車站外觀](station.jpg)
+
+[^1]: 預算總額為兩千億元。
+"""
 MALFORMED = """---
 title: [沒有結束的標題
 date: 2025-11-21
@@ -66,6 +90,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     for article in [*SEEDS, *UNSEEN]:
         shutil.copy(article, source / article.name)
     (source / "injection.md").write_text(INJECTION, encoding="utf-8")
+    (source / "structures.md").write_text(STRUCTURES, encoding="utf-8")
     (source / "malformed.md").write_text(MALFORMED, encoding="utf-8")
     return Build(root, source, root / "build", make(source, root / "build"))
 
