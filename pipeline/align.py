@@ -18,6 +18,8 @@ against hand-aligned rows.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +28,8 @@ from itertools import accumulate
 from .checks import Expectation
 from .document import Correction, Meta
 from .glossary import KINDS
+from .memory import Memory
+from .provision import MODEL_BIN_SHA256
 from .scripts import Script, Texts
 from .segment import CLAUSE_ENDS, SegmentedBlock, SegmentedDocument, Sentence
 from .translate import (MAX_BATCH_TOKENS, Model, Translation, Translations, default_model,
@@ -330,6 +334,26 @@ def model_scorer(model: Model) -> Scorer:
             [model.tokenize(z) for z in chinese], [model.english_pieces(e) for e in english],
             max_batch_size=MAX_BATCH_TOKENS, batch_type="tokens")
         return [sum(r.log_probs) for r in results]
+    return score
+
+
+def remembered(make_scorer: Callable[[], Scorer], memory: Memory) -> Scorer:
+    """`make_scorer`'s scores through the translation memory: a pair scored in an earlier
+    build is not scored again, and the model is loaded only for a pair never scored, so
+    realigning an article after a one-sentence edit scores that sentence's cuts alone."""
+    made: list[Scorer] = []
+
+    def score(chinese: list[str], english: list[str]) -> list[float]:
+        keys = [hashlib.sha256(json.dumps(["score", MODEL_BIN_SHA256, z, e], ensure_ascii=False)
+                               .encode("utf-8")).hexdigest() for z, e in zip(chinese, english)]
+        found = memory.get(keys)
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        if todo:
+            made[:] = made or [make_scorer()]
+            fresh = made[0]([chinese[i] for i in todo], [english[i] for i in todo])
+            found.update({keys[i]: value for i, value in zip(todo, fresh)})
+            memory.put({keys[i]: value for i, value in zip(todo, fresh)})
+        return [found[k] for k in keys]
     return score
 
 

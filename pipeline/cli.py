@@ -67,14 +67,16 @@ def _translate(args: argparse.Namespace) -> str:
 
 def _align(args: argparse.Namespace) -> str:
     from . import glossary
-    from .align import align
+    from .align import align, model_scorer, remembered
+    from .memory import Memory
     from .quality import assess
     from .segment import SegmentedDocument
-    from .translate import Translations
+    from .translate import Translations, default_model
     segmented = jsonio.load(SegmentedDocument, args.segments)
     translations = jsonio.load(Translations, args.translations)
     terms = glossary.load(args.glossary, segmented.meta.glossary)
-    doc = assess(align(segmented, translations), translations, terms)
+    scorer = remembered(lambda: model_scorer(default_model()), Memory())
+    doc = assess(align(segmented, translations, scorer), translations, terms)
     jsonio.dump(doc, args.out)
     return f"{sum(len(b.rows) for b in doc.blocks)} rows"
 

@@ -125,3 +125,23 @@ def test_one_edited_sentence_is_the_only_one_make_translates(build: Build, tmp_p
     assert result.returncode == 0, result.stderr
     line = next(l for l in result.stdout.splitlines() if l.strip().startswith("translate"))
     assert ": 1 translated, " in line and "from memory" in line, line
+
+
+def test_alignment_scores_come_from_memory_on_a_rebuild(build: Build, tmp_path: Path) -> None:
+    """Realigning an unchanged article scores nothing and loads no model, with the same rows."""
+    from pipeline import jsonio
+    from pipeline.align import align, model_scorer, remembered
+    from pipeline.translate import Translations, default_model
+    slug = SEEDS[0].stem
+    doc = jsonio.load(SegmentedDocument, build.out / slug / "segments.json")
+    translations = jsonio.load(Translations, build.out / slug / "translations.json")
+    memory, made = Memory(tmp_path / "m.sqlite3"), []
+
+    def scorer():
+        made.append(1)
+        return model_scorer(default_model())
+    first = align(doc, translations, remembered(scorer, memory))
+    assert made == [1] and memory.size() > 0, "the first alignment scored doubtful cuts with the model"
+    second = align(doc, translations, remembered(scorer, memory))
+    assert made == [1], "the second never made the model's scorer"
+    assert dataclasses.asdict(second) == dataclasses.asdict(first)
