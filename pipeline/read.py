@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,6 +29,9 @@ from .document import Block, Document, Meta
 from .errors import SourceError
 
 MARKDOWN = "markdown-smart-citations+east_asian_line_breaks"
+# pandoc reads a long article in well under a second; a file it is still reading after
+# this long would never finish (see _pandoc).
+PANDOC_SECONDS = 60
 FORMATS = {
     ".md": MARKDOWN,
     ".markdown": MARKDOWN,
@@ -80,17 +84,30 @@ def read(path: Path) -> Document:
                           f"(use one of {', '.join(sorted(FORMATS))})")
     try:
         if path.suffix.lower() in TEXT_FORMATS:
-            text = normalise(_decode_file(path)[0])
-            ast = json.loads(pypandoc.convert_text(text, "json", format=fmt))
+            ast = json.loads(_pandoc(path, fmt, normalise(_decode_file(path)[0]).encode("utf-8")))
         else:
-            ast = json.loads(pypandoc.convert_file(str(path), "json", format=fmt))
+            ast = json.loads(_pandoc(path, fmt))
         return from_ast(ast, path)
     except RecursionError:
         # Python's limit (json and the walk below), reached by some thousand nested
         # quotes or lists: no article is built that way, so refuse it as bad input.
         raise SourceError(str(path), "quotes, lists or emphasis nested too deeply to read") from None
-    except RuntimeError as err:  # pypandoc: pandoc exited with an error
-        raise SourceError(str(path), f"pandoc could not read it: {_first_lines(str(err))}") from None
+
+
+def _pandoc(path: Path, fmt: str, text: bytes | None = None) -> str:
+    """pandoc's JSON AST of `text` (else of the file itself), from the pandoc pypandoc
+    ships. Run directly rather than through pypandoc.convert_*, which has no time limit:
+    one pathological file (jgm/pandoc#1735) would stall a scheduled build and, through
+    make publish's lock, every run after it."""
+    command = [pypandoc.get_pandoc_path(), f"--from={fmt}", "--to=json", *([] if text is not None else [str(path)])]
+    try:
+        done = subprocess.run(command, input=text, capture_output=True, timeout=PANDOC_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise SourceError(str(path), f"pandoc did not finish reading it in {PANDOC_SECONDS} s") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace")
+        raise SourceError(str(path), f"pandoc could not read it: {_first_lines(message)}")
+    return done.stdout.decode("utf-8")
 
 
 def source_encoding(path: Path) -> str:

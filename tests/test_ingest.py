@@ -112,3 +112,24 @@ def test_url_that_is_not_a_web_address_is_refused(tmp_path: Path) -> None:
     path.write_text("---\ntitle: 標題\nurl: javascript:alert(1)\n---\n\n正文在這裡。\n", encoding="utf-8")
     with pytest.raises(SourceError, match=r"bad-url\.md: url must be an http"):
         read(path)
+
+
+def test_pandoc_that_does_not_finish_is_an_error_naming_the_file(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build never waits on pandoc forever: past its time limit, the file is refused."""
+    from pipeline import read as reader
+    article = tmp_path / "slow.md"
+    article.write_text("一段文字。\n", encoding="utf-8")
+    monkeypatch.setattr(reader, "PANDOC_SECONDS", 0.001)
+    with pytest.raises(SourceError) as err:
+        read(article)
+    assert str(article) in str(err.value) and "did not finish reading it" in str(err.value)
+
+
+def test_pandoc_errors_name_the_file_and_pandocs_reason(tmp_path: Path) -> None:
+    article = tmp_path / "bad.md"
+    article.write_text("---\ntitle: [沒有結束\n---\n\n文字。\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        read(article)
+    assert str(article) in str(err.value) and "pandoc could not read it" in str(err.value)
+    assert "YAML" in str(err.value)
