@@ -136,6 +136,10 @@ def place(finding: Finding, rows: list[Row]) -> Row:
 
 def assess_sentence(rows: list[Row], unit: Translation, known: Entities, listed: bool = False) -> None:
     """Give each row of one sentence its reasons and confidence (in place: rows are fresh)."""
+    if unit.written:  # its English is its own text: there is no translation to doubt
+        for row in rows:
+            judge(row, [])
+        return
     english = " ".join(r.en for r in rows if r.en)
     hans = "".join(t.hans for r in rows for t in r.zh)
     placed: dict[int, list[Finding]] = {id(r): row_findings(r, english) for r in rows}

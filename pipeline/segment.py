@@ -10,6 +10,9 @@ Rules, applied to the source text and projected onto both script forms:
   URLs, e-mail addresses or Latin text (1,000 / 12:30 / Hello, world);
 - a sentence longer than `MAX_SENTENCE` becomes several, cut at clause ends, else at
   the weakest boundary there is (、, then a space), else at even lengths;
+- a span in another writing system (`foreign_spans`: Japanese with kana, Korean, Arabic
+  or Hebrew, emoji, a run of four or more English words) becomes a unit of its own, so
+  the model never reads it: it is kept as written and aligned to itself;
 - headings, captions and list items are blocks of their own and never merge.
 Joining a block's clauses gives back its text exactly, whitespace included.
 """
@@ -18,6 +21,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+
+import regex
 
 from .document import Meta
 from .scripts import ScriptedBlock, ScriptedDocument, Script, Texts
@@ -49,6 +54,33 @@ MIN_CLAUSE = 6
 # hundred). Not lower than needed: every cut takes context from the model (cutting long
 # sentences at ； cost 0.1 chrF on the dev set).
 MAX_SENTENCE = 160
+# Text the model must not read, by writing system. Japanese is kana with the kanji between
+# (the kanji before the first kana are indistinguishable from Chinese, unless quoted, see
+# `_quoted`); Korean, Arabic, Hebrew and emoji runs take the spaces, digits and
+# half-width punctuation between their letters.
+_BETWEEN = r"[\s\d,.;:!?'\"()\-]"
+FOREIGN = regex.compile("|".join((
+    r"[\p{Hiragana}\p{Katakana}ー](?:[\p{Han}\p{Hiragana}\p{Katakana}ー々〆・]*[\p{Hiragana}\p{Katakana}ー])?",
+    rf"\p{{Hangul}}(?:(?:\p{{Hangul}}|{_BETWEEN})*\p{{Hangul}})?",
+    rf"[\p{{Arabic}}\p{{Hebrew}}](?:(?:[\p{{Arabic}}\p{{Hebrew}}\u060c\u061b\u061f]|{_BETWEEN})*[\p{{Arabic}}\p{{Hebrew}}])?",
+    r"(?:[\p{Emoji_Presentation}\U0001F1E6-\U0001F1FF][\U0001F3FB-\U0001F3FF\ufe0f\u200d\u20e3]*\s*)+",
+)))
+# English the model would rewrite rather than copy: a quoted sentence, a slogan, a title
+# (words between spaces: a URL or an address is one word, and stays with its sentence).
+# Names and short terms (iPhone, Donald Trump, New York Times) stay in the sentence, as
+# the model copies them and the Chinese around them needs them for its grammar.
+LATIN_RUN = regex.compile(r"[A-Za-z][\w'’&/-]*(?:[ ,.;:!?'’\"-]+[A-Za-z0-9][\w'’&/-]*)*[.!?]?", regex.ASCII)
+MIN_LATIN_WORDS = 4
+# A quote holding a foreign span is taken whole, and a unit is not Chinese, when at least
+# this share of its letters is foreign (`foreign_share`): 「日本語を話します」 is Japanese, kanji and all.
+QUOTED_SHARE = 0.2
+QUOTES = {"「": "」", "『": "』", "“": "”", "‘": "’", '"': '"', "（": "）", "(": ")", "《": "》"}
+# What a foreign span takes with it: the marks around it (it must not leave a 」 or a 。
+# as a unit of its own).
+SPAN_OPENERS = set("「『“‘\"（(《〈【")
+SPAN_TRAILERS = CLOSERS | SENTENCE_ENDS | CLAUSE_ENDS | HALF_CLAUSE_ENDS | {PERIOD, LIST_COMMA}
+FOREIGN_LETTER = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}\p{Arabic}\p{Hebrew}]")
+KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 # Costs of ending an over-long sentence inside a clause, by the boundary it ends at.
 AT_LIST_COMMA, AT_SPACE, AT_ANY = 1, 2, 3
 
@@ -282,11 +314,94 @@ def fit(clauses: list[str], limit: int = MAX_SENTENCE) -> list[list[str]]:
     return [as_clauses(group) for group in pack(parts, limit)]
 
 
+def foreign_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` is in another writing system (`FOREIGN`, `LATIN_RUN`), as (start, end)
+    offsets in order, each widened to its quote (`_quoted`) and to the marks around it."""
+    # One kana or Hangul among Chinese is Chinese usage (台灣の味), not a span.
+    found = [m.span() for m in FOREIGN.finditer(text) if len(FOREIGN_LETTER.findall(m.group(0))) != 1]
+    found += [m.span() for m in LATIN_RUN.finditer(text)
+              if sum(1 for word in m.group(0).split() if regex.search("[A-Za-z]", word)) >= MIN_LATIN_WORDS]
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(_quoted(text, span) for span in found):
+        while start > 0 and (text[start - 1] in SPAN_OPENERS or text[start - 1].isspace()):
+            start -= 1
+        while end < len(text) and (text[end] in SPAN_TRAILERS or text[end].isspace()):
+            end += 1
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _quoted(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The quote around `span` (marks included) if kana make at least `QUOTED_SHARE` of
+    the quote's letters (its kanji are Japanese too); else the span itself."""
+    start, end = span
+    for i in range(start - 1, -1, -1):
+        closer = QUOTES.get(text[i])
+        if closer is None:
+            continue
+        j = text.find(closer, end)
+        if j < 0 or text.find(text[i], i + 1, start) >= 0:
+            return span
+        return (i, j + 1) if kana_share(text[i + 1:j]) >= QUOTED_SHARE else span
+    return span
+
+
+def set_apart(clauses: list[str]) -> list[list[str]]:
+    """A unit's clauses, with each foreign span (`foreign_spans`) taken out as a unit of
+    its own: what stands between spans stays a unit, its clauses as they were."""
+    text = "".join(clauses)
+    spans = foreign_spans(text) if is_chinese_sentence(text) else []
+    if not spans:
+        return [clauses]
+    bounds = {0, len(text), *_offsets(clauses)}
+    bounds |= {b for span in spans for b in span}
+    pieces = split_at(text, sorted(bounds))
+    units: list[list[str]] = []
+    position, was_foreign = 0, None
+    for piece in pieces:
+        foreign = any(a <= position < b for a, b in spans)
+        if units and foreign == was_foreign and not foreign:
+            units[-1].append(piece)
+        elif units and foreign and was_foreign and any(a < position < b for a, b in spans):
+            units[-1][-1] += piece  # one span cut by a clause end inside it stays whole
+        else:
+            units.append([piece])
+        position += len(piece)
+        was_foreign = foreign
+    return units
+
+
+def kana_share(text: str) -> float:
+    """The share of `text`'s letters that are kana: what tells Japanese, which writes
+    Han characters too, from Chinese."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(KANA.findall(text)) / len(letters) if letters else 0.0
+
+
+def is_chinese_sentence(text: str) -> bool:
+    """Whether `text` is Chinese that may quote other scripts, rather than a sentence in
+    another language as a whole (English, Japanese, Korean): judged outside its quotes,
+    so 首爾市民高喊「대한민국 만세!」 is Chinese and 東京都知事は会見で述べた is not."""
+    outside = regex.sub("|".join(f"{regex.escape(a)}[^{regex.escape(b)}]*{regex.escape(b)}"
+                                 for a, b in QUOTES.items()), "", text)
+    return has_chinese(outside)
+
+
+def has_chinese(text: str) -> bool:
+    """Whether the model should read `text`: it has Han characters and is not Japanese
+    (which has kanji too; one の among Chinese is Chinese)."""
+    return bool(HAN.search(text)) and kana_share(text) < QUOTED_SHARE
+
+
 def units_of(text: str) -> list[list[str]]:
     """Split a block into translation units, each a list of clauses (source form)."""
     units = []
     for sentence in split_at(text, sentence_cuts(text)):
-        units += fit(merge_short(split_at(sentence, clause_cuts(sentence)), MIN_CLAUSE))
+        for unit in fit(merge_short(split_at(sentence, clause_cuts(sentence)), MIN_CLAUSE)):
+            units += set_apart(unit)
     return units
 
 
@@ -332,7 +447,10 @@ def segment_texts(texts: Texts, prefix: str) -> list[Sentence]:
     hant, hans = project(flat, texts.hant), project(flat, texts.hans)
     sentences, k = [], 0
     for i, unit in enumerate(units):
-        clauses = [Texts(flat[j], hant[j], hans[j]) for j in range(k, k + len(unit))]
+        # A foreign span is shown as written in every column: OpenCC would turn the
+        # kanji of Japanese into Chinese forms.
+        clauses = [Texts(flat[j], hant[j], hans[j]) if has_chinese("".join(unit)) or not HAN.search(flat[j])
+                   else Texts(flat[j], flat[j], flat[j]) for j in range(k, k + len(unit))]
         sentences.append(Sentence(f"{prefix}s{i}", clauses))
         k += len(unit)
     return sentences

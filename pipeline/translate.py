@@ -37,7 +37,7 @@ from .memory import Memory
 from .names import Names
 from .numbers import complete_dates, write_amounts
 from .provision import MODEL_BIN_SHA256, locate
-from .segment import SegmentedDocument, Sentence
+from .segment import SegmentedDocument, Sentence, has_chinese
 
 RETRY_BEAM = 8      # sentences whose best hypotheses all fail a check get a wider search
 REPAIR_SIMILARITY = 0.8  # how close a garbled copy of an inlined name must be to be restored
@@ -82,6 +82,7 @@ class Translation:
     # becomes when that stretch is deleted from the input (nats). Near 0: the English
     # does not depend on it, so its content is probably missing.
     reliance: list[tuple[str, float]] = field(default_factory=list)
+    written: bool = False        # not Chinese: kept as written, no model, nothing to check
 
     @property
     def text(self) -> str:
@@ -456,29 +457,27 @@ def memory_key(attempt: Attempts, decoding: Decoding) -> str:
     return hashlib.sha256(json.dumps(record, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-# Han ideographs (the basic block, extension A and the compatibility block); a sentence
-# without any is not Chinese.
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LATIN_WORD = re.compile(r"\S+")
 
 
 def is_chinese(sentence: Sentence) -> bool:
-    return any(HAN.search(c.hans) for c in sentence.clauses)
+    """Whether the model reads the sentence (see segment.has_chinese)."""
+    return has_chinese(sentence.hans)
 
 
 def as_written(attempt: Attempts) -> Translation:
     """A sentence with no Chinese in it (English, a URL, an address, code, a ticker, a
-    number, Korean) is its own English: the model, given it, only invents (a line of
+    number, a span in Japanese, Korean, Arabic or emoji) is its own English, as written: the model, given it, only invents (a line of
     markup once came back as subtitle colour codes). Each word is attended to the clause
     it stands in, so the aligner pairs every clause with itself."""
     sentence = attempt.sentence
     pieces, attention = [], []
     for index, clause in enumerate(sentence.clauses):
-        for word in LATIN_WORD.findall(clause.hans):
+        for word in LATIN_WORD.findall(clause.original):
             pieces.append("▁" + word)
             attention.append([1.0 if c == index else 0.0 for c in range(len(sentence.clauses))])
-    return Translation(sentence.id, "".join(c.hans for c in sentence.clauses), pieces, attention,
-                       attempt.first().expected)
+    return Translation(sentence.id, "".join(c.original for c in sentence.clauses), pieces, attention,
+                       [[] for _ in sentence.clauses], written=True)
 
 
 def translate(doc: SegmentedDocument, glossary_files: list[Path] = (), model: Model | None = None,

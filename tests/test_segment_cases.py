@@ -86,9 +86,9 @@ def test_half_width_sentence_marks_end_sentences_in_chinese_context(text: str, f
     assert sentence_cuts(text) == [len(first)]
 
 
-def test_latin_text_inside_a_chinese_sentence_stays_one_piece() -> None:
+def test_english_inside_a_chinese_sentence_is_one_unit_of_its_own_not_cut_at_its_commas() -> None:
     text = "他在推特上用英文写道Hello, world, we are here,随后删除了这条推文。"
-    assert units_of(text) == [["他在推特上用英文写道Hello, world, we are here,", "随后删除了这条推文。"]]
+    assert units_of(text) == [["他在推特上用英文写道"], ["Hello, world, we are here,"], ["随后删除了这条推文。"]]
 
 
 # --- a closing quote after spaces ---------------------------------------------------------
