@@ -1,5 +1,6 @@
 """Reading text files in every accepted encoding, line ends and control characters, and
-a reader that never fails on any bytes but with a `SourceError` naming the file."""
+a reader that never fails on any bytes but with a `SourceError` naming the file; Korean
+in EUC-KR refused as Korean, while no real Chinese text is."""
 from __future__ import annotations
 
 import re
@@ -13,12 +14,16 @@ from pipeline.errors import SourceError
 from pipeline.read import (
     CONTROL,
     EncodingError,
+    _chinese_share,
     decode,
     detect_encoding,
     normalise,
     read,
     summary,
 )
+from pipeline.scripts import converter
+
+from .conftest import REPO
 
 # Written for these tests (not any outlet's text): Taiwan-style Traditional and
 # mainland-style Simplified news prose, with 「」，。、：； as the press sets them.
@@ -197,6 +202,88 @@ def test_bytes_that_decode_but_not_to_chinese_are_refused(tmp_path: Path) -> Non
     japanese = "政府は十五日、来年度の予算案を閣議決定した。首相は「経済の再生と財政の健全化を両立させる」と述べた。"
     problem = refusal(tmp_path, japanese.encode("shift_jis"))
     assert problem.startswith("not UTF-8, UTF-16, GB18030 or Big5 text: it decodes as GB18030, but only")
+
+
+# --- Korean: EUC-KR's Hangul sit where GB 2312 has common hanzi ---
+
+# Written for these tests: Korean news prose as Seoul papers set it, spaces between words
+# and Hanja for countries in a headline-like sentence (美·中, 北).
+KOREAN = (
+    "정부는 15일 국무회의를 열고 내년도 예산안을 의결했다. 총지출 규모는 역대 최대인 677조 원으로, "
+    "올해보다 3.2% 늘어난 것이다. 국무총리는 회의에서 \"경제 회복과 민생 안정을 위해 재정이 적극적인 "
+    "역할을 해야 한다\"며 \"특히 청년과 취약계층에 대한 지원을 늘리겠다\"고 말했다. 야당은 국가채무가 "
+    "빠르게 늘고 있다며 건전재정 원칙을 지켜야 한다고 비판했다. 美·中 정상회담을 앞두고 北 외무성은 "
+    "담화를 내 \"한반도 긴장을 높이는 어떤 행동에도 강력히 대응할 것\"이라고 밝혔다. "
+    "삼성전자는 3분기 영업이익이 9조 1천억 원으로 집계됐다고 31일 공시했다."
+)
+
+
+def test_korean_reads_as_common_chinese() -> None:
+    """Why a Chinese share cannot refuse it: as GB18030 every Hangul syllable is a GB 2312
+    level 1 hanzi, as common as Chinese characters come."""
+    assert _chinese_share(KOREAN.encode("euc_kr").decode("gb18030")) > 0.95
+
+
+@pytest.mark.parametrize("text, codec, name", [
+    (KOREAN, "euc_kr", "EUC-KR"),
+    (KOREAN + " 똠방각하는 소설 제목이다.", "cp949", "CP949"),  # 똠: a syllable only CP949 has
+])
+def test_korean_is_refused_as_korean(tmp_path: Path, text: str, codec: str, name: str) -> None:
+    problem = refusal(tmp_path, text.encode(codec), "korean.txt")
+    assert problem.startswith(f"looks like Korean ({name}), not Chinese: read as {name}, ")
+    assert problem.endswith("of its letters are Hangul and its words are spaced apart (only Chinese is read)")
+
+
+def test_each_korean_sentence_alone_is_refused() -> None:
+    """Down to one sentence, its Hanja included (美·中·北 leave 94% syllables)."""
+    for sentence in re.findall(r"[^.]+\.", KOREAN):
+        with pytest.raises(EncodingError) as err:
+            decode(sentence.strip().encode("euc_kr"))
+        assert err.value.problem.startswith("looks like Korean (EUC-KR)"), sentence
+
+
+@pytest.mark.parametrize("text, codec, name", [
+    # read as CP949, nothing but common Hangul syllables, but no spaces: Chinese has none
+    ("面对美国的步步紧逼", "gb18030", "GB18030"),
+    ("家具没办法搬了", "gb18030", "GB18030"),
+    ("法国和比利时建议本国居民放弃前方巴塞罗那以及周边地区度假的计划。", "gb18030", "GB18030"),  # 87%
+    ("9. 歐洲各國戰機將駐紮在波蘭。", "big5", "Big5"),
+    # spaces between syllables as CP949 reads "— —", but few syllables
+    ("舍小家為大家 — — 安徽合肥蔣口河聯圩群眾轉移直擊", "big5", "Big5"),
+    ("新華社合肥7月26日電 題：舍小家為大家 — — 安徽合肥蔣口河聯圩群眾轉移直擊", "big5", "Big5"),
+])
+def test_chinese_most_like_korean_is_still_chinese(text: str, codec: str, name: str) -> None:
+    """The dev set's and the seeds' lines that come nearest to reading as Korean."""
+    assert decode(text.encode(codec)) == (text, name)
+
+
+DEV_SET = REPO.parent / "shared" / "eval" / "newstest2021-zhen-dev.tsv"
+
+
+def dev_lines(script: str) -> list[str]:
+    """The Chinese column of the WMT21 dev set (mainland news), or its Taiwan form."""
+    lines = [row.split("\t")[1] for row in DEV_SET.read_text(encoding="utf-8").splitlines()[1:]]
+    return [converter("s2tw").convert(line) for line in lines] if script == "traditional" else lines
+
+
+@pytest.mark.skipif(not DEV_SET.is_file(), reason="../shared/eval not present")
+@pytest.mark.parametrize("script, codec, name", [("simplified", "gb18030", "GB18030"),
+                                                 ("traditional", "gb18030", "GB18030"),
+                                                 ("traditional", "big5", "Big5")])
+def test_the_dev_set_reads_line_by_line_and_as_an_article(
+        tmp_path: Path, script: str, codec: str, name: str) -> None:
+    """No real Chinese is refused as Korean, or read in the wrong encoding: 250 news lines,
+    each alone and all as one article."""
+    lines = dev_lines(script)
+    encodable = [line for line in lines if line == line.encode(codec, "replace").decode(codec)]
+    assert len(lines) == 250 and len(encodable) == (249 if codec == "big5" else 250)  # 喹: no Big5 code
+    for line in encodable:
+        assert decode(line.encode(codec)) == (line, name), line
+    article = "\n\n".join(encodable) + "\n"
+    original = write(tmp_path / "original.md", article.encode("utf-8"))
+    doc, expected = read(write(tmp_path / f"{codec}.md", article.encode(codec))), read(original)
+    assert (doc.meta, doc.blocks) == (expected.meta, expected.blocks)
+    assert summary(doc) == f"{len(doc.blocks)} blocks, {name}"
 
 
 def test_the_decoder_reports_the_offset_too() -> None:

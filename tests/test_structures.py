@@ -1,6 +1,6 @@
 """Footnotes, inline images, quotes, tables, nested lists and figures, from Markdown and
 from DOCX and ODT made by pandoc: every Chinese character of the source reaches the
-brief; none is silently dropped."""
+brief; none is silently dropped. (DOCX and ODT made by LibreOffice: test_office.py.)"""
 from __future__ import annotations
 
 import base64
@@ -58,11 +58,56 @@ def test_every_chinese_character_becomes_a_block(article: Path, fmt: str) -> Non
 
 
 def test_odt_loses_only_what_pandocs_odt_reader_cannot_see(article: Path) -> None:
-    """pandoc's ODT reader keeps no image alt text and reads the title as a paragraph:
-    every other character is there (a known limit, in the README)."""
+    """pandoc's ODT reader keeps no image alt text: every other character is there. The
+    title, a paragraph to pandoc, is the title again by its Title style."""
     doc = read(convert(article, "odt"))
-    assert sum(han(b.text) for b in doc.blocks) == in_source(STRUCTURES) - han(INLINE_ALT)
+    assert doc.meta.title == "結構測試：各種版面元素"
+    assert han(doc.meta.title) + sum(han(b.text) for b in doc.blocks) == in_source(STRUCTURES) - han(INLINE_ALT)
     assert doc.blocks[-1].label == "[1]"
+
+
+def test_an_odt_without_a_title_paragraph_keeps_its_first_paragraph(tmp_path: Path) -> None:
+    """Only a paragraph in the Title style leaves the body for the title."""
+    md = tmp_path / "untitled.md"
+    md.write_text("第一段的第一句。第二句。\n\n第二段。\n", encoding="utf-8")
+    doc = read(convert(md, "odt"))
+    assert doc.meta.title == "第一段的第一句。"
+    assert [b.text for b in doc.blocks] == ["第一段的第一句。第二句。", "第二段。"]
+
+
+TABLE = """---
+title: 表格
+---
+
+| 項目 | 金額 | 備註 |
+|---|---|---|
+| 交通建設 | 120億元 | 含捷運。 |
+| 社會福利 |  | 待審 |
+
+Table: 表一：預算分配
+"""
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "odt"])
+def test_a_table_row_is_one_paragraph_and_the_caption_is_kept(tmp_path: Path, fmt: str) -> None:
+    """Header row first, cells joined by 「；」 (none after a cell's own 。, none for an
+    empty cell), the caption before them: every cell's text is there. (pandoc's ODT
+    reader reads the caption pandoc's ODT writer wrote as a paragraph, LibreOffice's as a
+    caption: test_office.py.)"""
+    md = tmp_path / "table.md"
+    md.write_text(TABLE, encoding="utf-8")
+    doc = read(md if fmt == "md" else convert(md, fmt))
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("paragraph" if fmt == "odt" else "caption", "表一：預算分配"), ("paragraph", "項目；金額；備註"),
+        ("paragraph", "交通建設；120億元；含捷運。"), ("paragraph", "社會福利；待審")]
+    assert han(doc.meta.title) + sum(han(b.text) for b in doc.blocks) == in_source(TABLE)
+
+
+def test_a_cell_of_several_paragraphs_stays_in_its_row(tmp_path: Path) -> None:
+    grid = tmp_path / "grid.md"
+    grid.write_text("+------+------------+\n| 地點 | 說明       |\n+======+============+\n| 台北 | 第一段。   |\n"
+                    "|      |            |\n|      | 第二段     |\n+------+------------+\n", encoding="utf-8")
+    assert [b.text for b in read(grid).blocks] == ["地點；說明", "台北；第一段。 第二段"]
 
 
 def test_every_chinese_character_reaches_the_page(build: Build) -> None:
