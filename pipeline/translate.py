@@ -24,20 +24,21 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-
-import ctranslate2
-import sentencepiece
-from sacrebleu.metrics import CHRF
+from typing import TYPE_CHECKING
 
 from . import glossary as glossary_module
 from . import jsonio
 from .checks import Expectation, expectations, problem_count
 from .glossary import GLOSSED, KINDS, PROTECTED, Glossary
 from .memory import Memory
-from .names import Names
 from .numbers import complete_dates, write_amounts
 from .provision import MODEL_BIN_SHA256, locate
 from .segment import SegmentedDocument, Sentence, has_chinese
+
+if TYPE_CHECKING:  # the stages after this one read its dataclasses without these libraries
+    from sacrebleu.metrics import CHRF
+
+    from .names import Names
 
 RETRY_BEAM = 8      # sentences whose best hypotheses all fail a check get a wider search
 REPAIR_SIMILARITY = 0.8  # how close a garbled copy of an inlined name must be to be restored
@@ -244,6 +245,8 @@ class Model:
     """A loaded translator and tokenizer; load once per process."""
 
     def __init__(self, directory: Path, threads: int | None = None) -> None:
+        import ctranslate2
+        import sentencepiece
         self.directory = directory
         self.tokenizer = sentencepiece.SentencePieceProcessor(
             model_file=str(directory / "sentencepiece.model"))
@@ -421,6 +424,7 @@ def _agreement(text: str, others: list[str]) -> float:
 
 @cache
 def _chrf() -> CHRF:
+    from sacrebleu.metrics import CHRF
     return CHRF()
 
 
@@ -480,30 +484,62 @@ def as_written(attempt: Attempts) -> Translation:
                        [[] for _ in sentence.clauses], written=True)
 
 
+@dataclass
+class Request:
+    """One article to translate: its sentences and the glossary they are read with."""
+
+    doc: SegmentedDocument
+    glossary: Glossary
+    written: dict[str, Translation]  # sentences with no Chinese, as written
+    attempts: list[Attempts]         # the rest, in reading order
+    keys: list[str]                  # each attempt's memory key
+
+
+def request(doc: SegmentedDocument, glossary_files: list[Path] = (), names: Names | None = None,
+            quality: str = "default", inlining: str = "failing") -> Request:
+    """What translating `doc` takes: which sentences go to the model, under which keys."""
+    glossary = glossary_module.load(list(glossary_files), doc.meta.glossary)
+    if names is not None:
+        glossary = names.extend(glossary)
+    sentences = doc.all_sentences()
+    written = {s.id: as_written(Attempts(s, glossary, doc.meta.date, inlining))
+               for s in sentences if not is_chinese(s)}
+    attempts = [Attempts(s, glossary, doc.meta.date, inlining) for s in sentences if s.id not in written]
+    return Request(doc, glossary, written, attempts, [memory_key(a, QUALITIES[quality]) for a in attempts])
+
+
 def translate(doc: SegmentedDocument, glossary_files: list[Path] = (), model: Model | None = None,
               quality: str = "default", names: Names | None = None, inlining: str = "failing",
               memory: Memory | None = None) -> Translations:
     """Every sentence's English: from `memory` when it holds it, else from the model (loaded
     only then), which then goes into the memory."""
-    glossary = glossary_module.load(list(glossary_files), doc.meta.glossary)
-    if names is not None:
-        glossary = names.extend(glossary)
+    return translate_all([request(doc, glossary_files, names, quality, inlining)], model, quality, memory)[0]
+
+
+def translate_all(requests: list[Request], model: Model | None = None, quality: str = "default",
+                  memory: Memory | None = None) -> list[Translations]:
+    """`translate` for many articles at once: the sentences no memory holds, from all of
+    them, go to the model in one batch (each sentence once, however many articles have
+    it), as the engine is fastest on full batches."""
     decoding = QUALITIES[quality]
-    sentences = doc.all_sentences()
-    written = {s.id: as_written(Attempts(s, glossary, doc.meta.date, inlining))
-               for s in sentences if not is_chinese(s)}
-    attempts = [Attempts(s, glossary, doc.meta.date, inlining) for s in sentences if s.id not in written]
-    keys = [memory_key(a, decoding) for a in attempts]
+    keys = [k for r in requests for k in r.keys]
     stored = memory.get(keys) if memory else {}
-    todo = [(a, k) for a, k in zip(attempts, keys) if k not in stored]
+    todo = {k: a for r in requests for a, k in zip(r.attempts, r.keys) if k not in stored}
     if todo:
         model = model or default_model()
-    fresh = dict(zip((k for _, k in todo), model.translate([a for a, _ in todo], decoding) if todo else []))
+    fresh = dict(zip(todo, model.translate(list(todo.values()), decoding) if todo else []))
     if memory:
         memory.put({k: dataclasses.asdict(u) for k, u in fresh.items()})
-    translated = {a.sentence.id: fresh[k] if k in fresh else
-                  dataclasses.replace(jsonio.from_dict(Translation, stored[k]), id=a.sentence.id)
-                  for a, k in zip(attempts, keys)}
-    units = {s.id: written.get(s.id) or translated[s.id] for s in sentences}
-    return Translations(doc.slug, (model.directory if model else locate()).name, units,
-                        quality, len(todo), len(attempts) - len(todo), len(written))
+    results, counted = [], set()
+    for r in requests:
+        units = dict(r.written)
+        made = 0
+        for a, k in zip(r.attempts, r.keys):
+            unit = fresh.get(k) or jsonio.from_dict(Translation, stored[k])
+            units[a.sentence.id] = dataclasses.replace(unit, id=a.sentence.id)
+            made += k in fresh and k not in counted
+            counted.add(k)
+        units = {s.id: units[s.id] for s in r.doc.all_sentences()}
+        results.append(Translations(r.doc.slug, (model.directory if model else locate()).name, units,
+                                    quality, made, len(r.attempts) - made, len(r.written)))
+    return results

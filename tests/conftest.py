@@ -82,6 +82,13 @@ def make(source: Path, out: Path, *args: str, memory: Path | None = None) -> sub
                            f"MEMORY={memory}", *args], capture_output=True, text=True, timeout=1200)
 
 
+def logged(out: Path) -> list[str]:
+    """The stage lines of the last `make` into `out`, from build/build.log (the terminal
+    gets one line per article)."""
+    log = out / "build.log"
+    return log.read_text(encoding="utf-8").split("\n--- ")[-1].splitlines()[1:] if log.is_file() else []
+
+
 @pytest.fixture(scope="session")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     root = tmp_path_factory.mktemp("briefs")

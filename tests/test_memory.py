@@ -16,7 +16,7 @@ from pipeline.memory import Memory
 from pipeline.segment import SegmentedDocument
 from pipeline.translate import QUALITIES, Attempts, memory_key, translate
 
-from .conftest import SEEDS, Build, make
+from .conftest import SEEDS, Build, logged, make
 
 
 def small(doc: SegmentedDocument, blocks: int = 4) -> SegmentedDocument:
@@ -123,7 +123,7 @@ def test_one_edited_sentence_is_the_only_one_make_translates(build: Build, tmp_p
     shutil.copy2(build.root / "translation-memory.sqlite3", memory)
     result = make(source, out, memory=memory)
     assert result.returncode == 0, result.stderr
-    line = next(l for l in result.stdout.splitlines() if l.strip().startswith("translate"))
+    line = next(l for l in logged(out) if l.strip().startswith("translate"))
     assert ": 1 translated, " in line and "from memory" in line, line
 
 

@@ -1,0 +1,138 @@
+"""Speed and scale, side by side in one run on one generated corpus (bench/corpus.py):
+(a) the raw engine on the corpus's sentences, batched (bench/engine.py: the limit);
+(b) a cold `make` of the corpus (memory empty), and of its first half (is time linear?);
+(c) a no-op `make`; (d) `make` after one sentence of one article changed;
+(e) a cold `make -j2` of the first half. Each with wall time, peak RSS of the largest process and time per
+stage (summed from build/build.log), as a table and as JSON (build/bench/scale.json).
+
+The target: (b) ≤ 1.3 × ((a) + the PDF stage's time). argostranslate.translate is not
+measured: it imports stanza and torch and fails offline (see the README).
+Usage: python bench/scale.py [--articles N] [--json PATH]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(HERE), str(REPO)]
+
+from corpus import make_corpus  # noqa: E402
+from engine import corpus_sentences, raw_engine  # noqa: E402
+
+STAGE_LINE = re.compile(r"^\s*(\w+)\s+.*\((\d+\.\d) s\)$")
+
+
+def make(source: Path, build: Path, memory: Path, *args: str) -> dict:
+    """Run make on a corpus: seconds, peak RSS (MB) of its largest process (GNU time's %M,
+    which covers every process make waited for), what it translated."""
+    with tempfile.NamedTemporaryFile("r") as rss:
+        started = time.perf_counter()
+        done = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, "make", "-C", str(REPO),
+                               f"SOURCE_DIR={source}", f"BUILD_DIR={build}", f"MEMORY={memory}", *args],
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        peak = int(rss.read().split()[-1])
+    if done.returncode:
+        sys.exit(f"make failed:\n{done.stderr[-3000:]}")
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 1024),
+            "translated": sum(int(n) for n in re.findall(r"(\d+) translated", done.stdout)),
+            "stdout_lines": len(done.stdout.splitlines())}
+
+
+def stage_seconds(build: Path, last_runs: int = 1) -> dict[str, float]:
+    """Seconds per stage in the last run(s) of build/build.log."""
+    runs = (build / "build.log").read_text(encoding="utf-8").split("\n--- ")[-last_runs:]
+    totals: dict[str, float] = defaultdict(float)
+    for run in runs:
+        for line in run.splitlines():
+            if found := STAGE_LINE.match(line):
+                totals[found.group(1)] += float(found.group(2))
+    return {k: round(v, 1) for k, v in totals.items()}
+
+
+def edit_one_sentence(article: Path) -> None:
+    """Change one sentence of the body: a 。 becomes 了。 in the first paragraph with one."""
+    text = article.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    line = next(l for l in body.splitlines() if l.endswith("。") and not l.startswith(("#", "!", ":", "-")))
+    article.write_text(head + "\n---\n" + body.replace(line, line[:-1] + "了。", 1), encoding="utf-8")
+
+
+def measure(articles: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        full, half = root / "corpus", root / "half"
+        paths = make_corpus(full, articles)
+        half.mkdir()
+        for path in paths[: articles // 2]:
+            (half / path.name).write_bytes(path.read_bytes())
+        sentences = corpus_sentences(full)
+        print(f"corpus: {articles} articles, {len(sentences)} distinct sentences for the model", flush=True)
+        result: dict = {"articles": articles, "sentences": len(sentences), "cores": os.cpu_count()}
+        result["raw_engine"] = raw_engine(sentences)
+        result["raw_engine_whole_beam"] = raw_engine(sentences, hypotheses="beam")
+        print(f"raw engine: {result['raw_engine']['seconds']} s", flush=True)
+        runs = {}
+        runs["cold"] = make(full, root / "b1", root / "m1.sqlite3")
+        runs["cold"]["stages"] = stage_seconds(root / "b1")
+        print(f"cold build: {runs['cold']['seconds']} s", flush=True)
+        runs["no-op"] = make(full, root / "b1", root / "m1.sqlite3")
+        edit_one_sentence(paths[0])
+        runs["one sentence edited"] = make(full, root / "b1", root / "m1.sqlite3")
+        runs["one sentence edited"]["stages"] = stage_seconds(root / "b1")
+        runs["cold, first half"] = make(half, root / "b2", root / "m2.sqlite3")
+        runs["cold, first half"]["stages"] = stage_seconds(root / "b2")
+        runs["cold, first half, -j2"] = make(half, root / "b3", root / "m3.sqlite3", "-j2")
+        runs["cold, first half, -j2"]["stages"] = stage_seconds(root / "b3")
+        result["runs"] = runs
+    pdf = runs["cold"]["stages"].get("pdf", 0.0)
+    limit = result["raw_engine"]["seconds"] + pdf
+    result["ratios"] = {
+        "cold / (raw engine + pdf)": round(runs["cold"]["seconds"] / limit, 2),
+        "cold / (raw engine, whole beam + pdf)": round(runs["cold"]["seconds"] / (result["raw_engine_whole_beam"]["seconds"] + pdf), 2),
+        "cold / cold of half the articles": round(runs["cold"]["seconds"] / runs["cold, first half"]["seconds"], 2),
+        "cold -j1 / cold -j2 (first half)": round(runs["cold, first half"]["seconds"] / runs["cold, first half, -j2"]["seconds"], 2),
+    }
+    result["articles_per_hour"] = {"-j1": round(articles * 3600 / runs["cold"]["seconds"]),
+                                   "-j2": round(articles // 2 * 3600 / runs["cold, first half, -j2"]["seconds"])}
+    return result
+
+
+def table(result: dict) -> str:
+    raw, whole = result["raw_engine"], result["raw_engine_whole_beam"]
+    lines = [f"{result['articles']} articles, {result['sentences']} distinct sentences, {result['cores']} cores",
+             f"{'run':34} {'seconds':>8} {'peak RSS MB':>12} {'translated':>11}  stages (s)",
+             f"{'(a) raw engine, best hypothesis':34} {raw['seconds']:8.1f} {'':>12} {raw['sentences']:11}",
+             f"{'(a) raw engine, whole beam':34} {whole['seconds']:8.1f} {'':>12} {whole['sentences']:11}"]
+    for name, run in result["runs"].items():
+        stages = ", ".join(f"{k} {v}" for k, v in run.get("stages", {}).items())
+        lines.append(f"{name:34} {run['seconds']:8.1f} {run['peak_rss_mb']:12} {run['translated']:11}  {stages}")
+    lines += [f"{k}: {v}" for k, v in result["ratios"].items()]
+    lines.append(f"articles per hour: {result['articles_per_hour']['-j1']} (-j1), {result['articles_per_hour']['-j2']} (-j2)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--json", type=Path, default=REPO / "build" / "bench" / "scale.json")
+    args = parser.parse_args()
+    result = measure(args.articles)
+    print(table(result))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()

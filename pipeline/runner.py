@@ -1,0 +1,225 @@
+"""Build what is stale in one process: Make decides what to run, this runs it.
+
+Run one stage command at a time, as Make alone would, and every command is a fresh
+Python that imports its libraries again, loads the model again (translate, align),
+jieba and its name lists again (names), WeasyPrint and its fonts again (pdf): ten
+start-ups per article, and an engine that sees one article's sentences at a time.
+
+So `make` asks Make for its plan (`make -n briefs`: each stale target's commands, in an
+order that respects their inputs) and runs the plan here, stage by stage across all
+articles: the translate commands as one batch (`cli.translate_many`, one model, the
+sentences of every stale article together), the others in this process (`-j1`) or in
+`-j` worker processes started before any heavy import, each keeping what it loaded.
+Make still decides what is stale, so a rebuild redoes only what changed; a command
+that fails skips only the commands that need its output, and the others go on.
+
+Stage lines go to build/build.log; the terminal gets a progress bar (tqdm) or, when it
+is not a terminal (cron), one line per article.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import multiprocessing
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+# The pipeline's stages in data-flow order: each reads only what earlier ones wrote.
+STAGES = ("read", "scripts", "segment", "names", "translate", "align", "corrections",
+          "quality", "html", "pdf", "xliff")
+LOG = "build.log"
+
+
+@dataclass
+class Job:
+    """One stage command of Make's plan, and the shell lines of its recipe after it."""
+
+    argv: list[str]                 # after `python -m pipeline`
+    then: list[str] = field(default_factory=list)  # e.g. touch build/<slug>/.published
+
+    @property
+    def stage(self) -> str:
+        return self.argv[0]
+
+    @property
+    def out(self) -> str:
+        """The file it writes: every stage names it last before its options."""
+        options = next((i for i, a in enumerate(self.argv) if a.startswith("--")), len(self.argv))
+        return self.argv[options - 1]
+
+    @property
+    def slug(self) -> str:
+        return Path(self.out).parent.name
+
+
+def plan(python: str, targets: list[str]) -> tuple[list[Job], int]:
+    """Make's plan for `targets` (`make -n`, with the caller's variables, which Make passes
+    on in MAKEFLAGS), as jobs; and Make's exit status (non-zero when it could not plan one,
+    e.g. a missing file, which it has already said)."""
+    done = subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets],
+                          stdout=subprocess.PIPE, text=True)
+    jobs: list[Job] = []
+    prefix = [python, "-m", "pipeline"]
+    for line in done.stdout.splitlines():
+        words = shlex.split(line)
+        if words[:3] == prefix and len(words) > 3:
+            jobs.append(Job(words[3:]))
+        elif jobs:
+            jobs[-1].then.append(line)
+        elif line.strip():
+            shell(line)
+    return jobs, done.returncode
+
+
+def workers() -> int:
+    """How many jobs Make was asked to run at once (make -jN), 1 without -j."""
+    flags = os.environ.get("MAKEFLAGS", "")
+    found = re.search(r"(?:^|\s)-j(\d*)", flags)
+    if not found:
+        return 1
+    return int(found.group(1)) if found.group(1) else os.cpu_count() or 1
+
+
+def _run_one(argv: list[str]) -> tuple[int, str, str]:
+    """Run one stage command in this process: exit status, what it said, its errors."""
+    from .cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(argv)
+        except SystemExit as stop:  # argparse on a bad command line
+            status = int(stop.code or 0)
+    return status, out.getvalue(), err.getvalue()
+
+
+class Progress:
+    """What the person running the build sees: a bar on a terminal, else a line per article."""
+
+    def __init__(self, jobs: list[Job], log: Path) -> None:
+        self.left = defaultdict(int)
+        for job in jobs:
+            self.left[job.slug] += 1
+        self.said: dict[str, list[str]] = defaultdict(list)
+        self.seconds: dict[str, float] = defaultdict(float)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log.open("a", encoding="utf-8")
+        self.log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}: {len(jobs)} commands\n")
+        self.bar = tqdm(total=len(jobs), unit="step", file=sys.stderr, dynamic_ncols=True,
+                        disable=not sys.stderr.isatty(), leave=False)
+
+    def done(self, job: Job, status: int, said: str, errors: str, seconds: float) -> None:
+        self.log.write(said + errors)
+        self.log.flush()
+        if errors:
+            self.write(errors.rstrip("\n"), sys.stderr)
+        if status == 0 and job.stage in ("translate", "quality"):
+            self.said[job.slug].append(re.sub(r"^.*?: (?=\d)|\s*\(\d+\.\d s\)$", "", said.strip()))
+        self.seconds[job.slug] += seconds
+        self.bar.update(1)
+        self.left[job.slug] -= 1
+        if self.left[job.slug] == 0:
+            notes = "; ".join(self.said.pop(job.slug, []))
+            self.write(f"{'built':>11}  {job.slug}{': ' + notes if notes else ''} ({self.seconds.pop(job.slug):.1f} s)")
+
+    def skipped(self, job: Job) -> None:
+        self.log.write(f"{'skipped':>11}  {job.out}: its input failed\n")
+        self.bar.update(1)
+        self.left[job.slug] -= 1
+
+    def translating(self, sentences: int) -> tqdm:
+        """A bar for the engine's sentences (on a terminal: sentences/s and time left)."""
+        return tqdm(total=sentences, unit="sentence", file=sys.stderr, dynamic_ncols=True,
+                    disable=not sys.stderr.isatty(), leave=False, desc="translating")
+
+    def write(self, line: str, stream=sys.stdout) -> None:
+        if self.bar.disable:
+            print(line, file=stream, flush=True)
+        else:
+            self.bar.write(line, file=stream)
+
+    def close(self) -> None:
+        self.bar.close()
+        self.log.close()
+
+
+def execute(jobs: list[Job], build: Path, parallel: int = 1) -> int:
+    """Run `jobs` stage by stage; the number of commands that failed or were skipped."""
+    from .cli import translate_many
+    progress = Progress(jobs, build / LOG)
+    failed: set[str] = set()
+    by_stage: dict[str, list[Job]] = defaultdict(list)
+    for job in jobs:
+        by_stage[job.stage].append(job)
+    unknown = [s for s in by_stage if s not in STAGES]
+    # Workers are forked now, before this process imports a library with threads in it.
+    pool = multiprocessing.get_context("fork").Pool(parallel) if parallel > 1 else None
+    try:
+        for stage in [*STAGES, *unknown]:
+            ready = []
+            for job in by_stage.get(stage, []):
+                if any(a in failed for a in job.argv[1:]):
+                    failed.add(job.out)
+                    progress.skipped(job)
+                else:
+                    ready.append(job)
+            if stage == "translate" and ready:
+                results = translate_many([j.argv for j in ready], progress)
+            elif pool:
+                results = pool.imap(_timed, [j.argv for j in ready])
+            else:
+                results = map(_timed, [j.argv for j in ready])
+            for job, (status, said, errors, seconds) in zip(ready, results):
+                if status == 0:
+                    for line in job.then:
+                        shell(line)
+                else:
+                    failed.add(job.out)
+                progress.done(job, status, said, errors, seconds)
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+        progress.close()
+    return len(failed)
+
+
+def shell(line: str) -> None:
+    """A recipe's other line: `touch` done here (hundreds of them in a big build), the rest by bash."""
+    words = shlex.split(line)
+    if words[:1] == ["touch"] and not any(w.startswith("-") for w in words[1:]):
+        for name in words[1:]:
+            Path(name).touch()
+    else:
+        subprocess.run(line, shell=True, executable="/bin/bash", check=True)
+
+
+def _timed(argv: list[str]) -> tuple[int, str, str, float]:
+    started = time.perf_counter()
+    return (*_run_one(argv), time.perf_counter() - started)
+
+
+def dry_run() -> bool:
+    """Whether Make was asked only to say what it would do (make -n): the letters of
+    single-letter flags come first in MAKEFLAGS ("ns -- X=1")."""
+    first = os.environ.get("MAKEFLAGS", "").split(" -")[0].split()
+    return bool(first) and not first[0].startswith("-") and "n" in first[0]
+
+
+def build(python: str, build_dir: Path, targets: list[str]) -> int:
+    """`make briefs`, run here: the exit status Make would give."""
+    if dry_run():
+        return subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets]).returncode
+    jobs, planned = plan(python, targets)
+    if not jobs:
+        return planned
+    failures = execute(jobs, build_dir, workers())
+    return 1 if failures or planned else 0

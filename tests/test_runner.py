@@ -1,0 +1,102 @@
+"""`make` runs Make's plan in one process (pipeline/runner.py): same outputs, fewer start-ups."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline import runner
+from pipeline.memory import Memory
+from pipeline.read import read
+from pipeline.scripts import convert
+from pipeline.segment import segment
+from pipeline.translate import request, translate_all
+
+from .conftest import SEEDS, Build, make
+
+
+@pytest.mark.parametrize("line, stage, out, slug", [
+    (".venv/bin/python -m pipeline read source/a.md build/a/document.json", "read", "build/a/document.json", "a"),
+    (".venv/bin/python -m pipeline translate build/a/segments.json build/a/translations.json --names "
+     "build/a/names.json --quality default", "translate", "build/a/translations.json", "a"),
+    (".venv/bin/python -m pipeline html build/a/reviewed.json build/a/quality.json build/a/index.html "
+     "--scripts zh-Hant zh-Hans", "html", "build/a/index.html", "a"),
+    (".venv/bin/python -m pipeline pdf build/b-c/reviewed.json build/b-c/b-c.zh-Hant.pdf --script zh-Hant",
+     "pdf", "build/b-c/b-c.zh-Hant.pdf", "b-c"),
+])
+def test_a_planned_command_names_its_stage_output_and_article(line: str, stage: str, out: str, slug: str) -> None:
+    job = runner.Job(line.split()[3:])
+    assert (job.stage, job.out, job.slug) == (stage, out, slug)
+
+
+@pytest.mark.parametrize("flags, dry, jobs", [
+    ("ns -- X=1", True, 1), ("ks -- X=1", False, 1), (" -j2 --jobserver-auth=3,4 -- X=1", False, 2),
+    ("s -j3 --jobserver-auth=3,4", False, 3), ("", False, 1),
+])
+def test_make_flags_say_whether_to_run_and_how_many_at_once(flags: str, dry: bool, jobs: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAKEFLAGS", flags)
+    assert (runner.dry_run(), runner.workers()) == (dry, jobs)
+
+
+def test_articles_translated_together_share_the_engine_and_a_repeated_sentence_once(tmp_path: Path) -> None:
+    """Two articles in one batch: a sentence both have is translated once; each article
+    gets its own complete translations."""
+    shared = "國際貨幣基金組織週二上調了今年的全球經濟增長預測。"
+    docs = []
+    for name, own in (("one", "當地政府宣布將在明年擴建港口。"), ("two", "多家航空公司表示將恢復直航。")):
+        path = tmp_path / f"{name}.md"
+        path.write_text(f"---\ntitle: 消息{name}\n---\n\n{shared}{own}\n", encoding="utf-8")
+        docs.append(segment(convert(read(path))))
+    results = translate_all([request(d) for d in docs], memory=Memory(tmp_path / "m.sqlite3"))
+    assert [r.slug for r in results] == ["one", "two"]
+    assert [(r.translated, r.remembered) for r in results] == [(3, 0), (2, 1)]
+    for doc, result in zip(docs, results):
+        assert list(result.units) == [s.id for s in doc.all_sentences()]
+        assert all(u.text for u in result.units.values())
+
+
+def test_a_rebuild_prints_one_line_per_article_and_logs_each_stage(copied: Build) -> None:
+    """Not on a terminal (cron, CI): one line per article built; the stages' lines go to
+    build/build.log. Nothing stale: nothing printed but the index."""
+    one = copied.source / f"{SEEDS[0].stem}.md"
+    os.utime(one)
+    result = copied.make()
+    assert result.returncode == 0, result.stderr
+    built = [line for line in result.stdout.splitlines() if line.split()[:1] == ["built"]]
+    assert len(built) == 1 and SEEDS[0].stem in built[0]
+    assert re.search(r"\d+ sentences: 0 translated, \d+ from memory", built[0])
+    assert " translate " not in result.stdout and " pdf " not in result.stdout
+    log = (copied.out / "build.log").read_text(encoding="utf-8")
+    run = log.split("\n--- ")[-1]
+    for stage in ("read", "names", "translate", "align", "html", "pdf"):
+        assert re.search(rf"^\s*{stage}\s+\S*{SEEDS[0].stem}", run, re.M), stage
+    assert SEEDS[1].stem not in run
+    again = copied.make()
+    assert [line for line in again.stdout.splitlines() if "built" in line.split()[:1]] == []
+
+
+def test_make_n_runs_nothing(copied: Build) -> None:
+    one = copied.source / f"{SEEDS[0].stem}.md"
+    os.utime(one)
+    page = copied.out / SEEDS[0].stem / "index.html"
+    before = page.stat().st_mtime_ns
+    result = copied.make("-n")
+    assert result.returncode == 0, result.stderr
+    assert f"pipeline read {one}" in result.stdout
+    assert page.stat().st_mtime_ns == before
+
+
+def test_jobs_in_parallel_build_the_same_brief(copied: Build, tmp_path: Path) -> None:
+    """make -j2: worker processes give byte-identical stage files and pages."""
+    other = tmp_path / "j2"
+    result = make(copied.source, other, "-j2", memory=copied.root / "translation-memory.sqlite3")
+    assert result.returncode == 0, result.stderr
+    slug = SEEDS[1].stem
+    for name in ("segments.json", "aligned.json", "reviewed.json", "index.html"):
+        assert (other / slug / name).read_bytes() == (copied.out / slug / name).read_bytes(), name
+    units = [json.loads((b / slug / "translations.json").read_text(encoding="utf-8"))["units"] for b in (other, copied.out)]
+    assert units[0] == units[1]  # the counts differ: all came from the memory this time
