@@ -33,12 +33,22 @@ endif
 BASE_URL   ?= ./
 DEBS       := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
 
-EXTS    := md markdown txt html htm docx odt rst
-SOURCES := $(foreach e,$(EXTS),$(wildcard $(SOURCE_DIR)/*.$(e)))
+TYPES   := md markdown txt html htm docx odt rst
+# Windows and word processors write extensions in capitals too (ARTICLE.DOCX).
+EXTS    := $(TYPES) $(shell echo $(TYPES) | tr a-z A-Z)
+# The files of source/ (not hidden ones), a space in a name shown as "?": Make splits
+# words at spaces, so such a file cannot be built, and is named as an error instead.
+FILES   := $(shell find $(SOURCE_DIR) -maxdepth 1 -type f ! -name '.*' -printf '%f\n' 2>/dev/null | LC_ALL=C sort | tr ' ' '?')
+SPACED  := $(foreach f,$(FILES),$(if $(findstring ?,$(f)),$(f)))
+ARTICLES := $(filter $(addprefix %.,$(EXTS)),$(filter-out $(SPACED),$(FILES)))
+# Two files for one slug (a.md and a.docx): neither is built, both are named as an error,
+# and the other briefs build.
+DUPLICATED := $(sort $(foreach a,$(ARTICLES),$(if $(word 2,$(filter $(basename $(a)).%,$(ARTICLES))),$(basename $(a)))))
+SOURCES := $(addprefix $(SOURCE_DIR)/,$(foreach a,$(ARTICLES),$(if $(filter $(basename $(a)),$(DUPLICATED)),,$(a))))
 SLUGS   := $(basename $(notdir $(SOURCES)))
-ifneq ($(words $(SLUGS)),$(words $(sort $(SLUGS))))
-$(error two files in $(SOURCE_DIR)/ share a name: $(sort $(foreach s,$(SLUGS),$(if $(word 2,$(filter $(s),$(SLUGS))),$(s)))))
-endif
+# Anything else in source/ but the glossary and corrections is not read: `make` names it
+# as an error (a .doc or a .pdf someone dropped in is not skipped in silence).
+NOT_ARTICLES := $(filter-out $(ARTICLES) $(SPACED) glossary.tsv %.corrections.tsv,$(FILES))
 
 SETUP   := $(VENV)/.installed $(VENV)/.debs $(VENV)/.model
 STAGE    = $(PY) -m pipeline
@@ -65,7 +75,11 @@ $(shell { [ "$$(cat $(SITE_STAMP) 2>/dev/null)" = '$(SITE_IS)' ] || echo '$(SITE
 # and the exit status reports any failure. `make briefs` runs the same plan a process per
 # command, as plain Make.
 all: setup
-	@status=0; $(STAGE) build --python $(PY) --build $(BUILD_DIR) briefs || status=$$?; \
+	@status=0; \
+	$(foreach f,$(NOT_ARTICLES),status=1; echo "error: $(SOURCE_DIR)/$(f): not an article: the types read are $(addprefix .,$(TYPES)) (save a .doc as .docx, a PDF's text as .txt)" >&2;) \
+	$(foreach f,$(SPACED),status=1; echo "error: $(SOURCE_DIR)/$(subst ?, ,$(f)): a space in the file name, which make cannot build: rename it ($(subst ?,-,$(f)))" >&2;) \
+	$(foreach s,$(DUPLICATED),status=1; echo "error: $(SOURCE_DIR)/$(s).*: two files for one brief ($(filter $(s).%,$(ARTICLES))): neither is built; rename or remove one" >&2;) \
+	$(STAGE) build --python $(PY) --build $(BUILD_DIR) briefs || status=$$?; \
 	$(MAKE) -s site; \
 	if [ $$status -ne 0 ]; then echo "make: some briefs failed; see the errors above" >&2; fi; \
 	exit $$status

@@ -248,7 +248,7 @@ def _import(args: argparse.Namespace) -> str:
 def _publish(args: argparse.Namespace) -> str:
     from .publish import Busy, locked_publish
     from .read import FORMATS
-    slugs = sorted({p.stem for p in args.source_dir.iterdir() if p.suffix in FORMATS}) if args.source_dir.is_dir() else []
+    slugs = sorted({p.stem for p in args.source_dir.iterdir() if p.suffix.lower() in FORMATS}) if args.source_dir.is_dir() else []
     try:
         result = locked_publish(args.dest.resolve(), args.build.resolve(), args.base_url,
                                 [f"SOURCE_DIR={args.source_dir.resolve()}", *args.make_args], slugs)

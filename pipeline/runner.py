@@ -122,7 +122,8 @@ class Progress:
         if errors:
             self.write(errors.rstrip("\n"), sys.stderr)
         if status == 0 and job.stage in ("translate", "quality"):
-            self.said[job.slug].append(re.sub(r"^.*?: (?=\d)|\s*\(\d+\.\d s\)$", "", said.strip()))
+            # "  translate  build/x/segments.json: 47 sentences: … (1.2 s)" → "47 sentences: …"
+            self.said[job.slug].append(re.sub(r"^\w+\s+\S+: |\s*\(\d+\.\d s\)$", "", said.strip()))
         self.seconds[job.slug] += seconds
         self.bar.update(1)
         self.left[job.slug] -= 1

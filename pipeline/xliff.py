@@ -128,7 +128,7 @@ def _slug(store: xlifffile, xliff: Path, source_dir: Path) -> str:
     # The slug becomes part of paths that are written to: it must name no other folder.
     if Path(slug).name != slug or slug.startswith("."):
         raise SourceError(str(xliff), f"unknown brief {slug!r} (the <file> original must be a slug)")
-    if not any((source_dir / f"{slug}{ext}").is_file() for ext in FORMATS):
+    if not any((source_dir / f"{slug}{ext}").is_file() for e in FORMATS for ext in (e, e.upper())):
         raise SourceError(str(xliff), f"unknown brief {slug!r}: no article {slug}.* in {source_dir}")
     return slug
 

@@ -96,7 +96,30 @@ def test_jobs_in_parallel_build_the_same_brief(copied: Build, tmp_path: Path) ->
     result = make(copied.source, other, "-j2", memory=copied.root / "translation-memory.sqlite3")
     assert result.returncode == 0, result.stderr
     slug = SEEDS[1].stem
+    # The session's build read its articles from another folder: the files name it.
+    sources = [json.loads((b / slug / "segments.json").read_text(encoding="utf-8"))["source"] for b in (copied.out, other)]
+    assert sources[1] == str(copied.source / f"{slug}.md")
     for name in ("segments.json", "aligned.json", "reviewed.json", "index.html"):
-        assert (other / slug / name).read_bytes() == (copied.out / slug / name).read_bytes(), name
+        made = (other / slug / name).read_text(encoding="utf-8")
+        assert made == (copied.out / slug / name).read_text(encoding="utf-8").replace(*sources), name
     units = [json.loads((b / slug / "translations.json").read_text(encoding="utf-8"))["units"] for b in (other, copied.out)]
     assert units[0] == units[1]  # the counts differ: all came from the memory this time
+
+
+def test_files_make_cannot_build_are_named_and_the_others_build(tmp_path: Path) -> None:
+    """A PDF, a file name with a space, two files for one slug: each named as an error,
+    none built, and a good article beside them (capital extension) still built."""
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    text = "---\ntitle: 港口消息\n---\n\n當地政府宣布將在明年擴建港口。\n"
+    for name in ("has space.md", "twice.md", "twice.txt", "GOOD.MD"):
+        (source / name).write_text(text, encoding="utf-8")
+    result = make(source, tmp_path / "build")
+    assert result.returncode != 0
+    assert f"{source}/scan.pdf: not an article" in result.stderr
+    assert f"{source}/has space.md: a space in the file name" in result.stderr
+    assert f"{source}/twice.*: two files for one brief (twice.md twice.txt)" in result.stderr
+    assert (tmp_path / "build" / "GOOD" / "index.html").is_file()
+    assert not (tmp_path / "build" / "twice").exists() and not (tmp_path / "build" / "has").exists()
+    assert [line.split()[1] for line in result.stdout.splitlines() if line.split()[:1] == ["built"]] == ["GOOD:"]
