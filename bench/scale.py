@@ -7,7 +7,7 @@ stage (summed from build/build.log), as a table and as JSON (build/bench/scale.j
 
 The target: (b) ≤ 1.3 × ((a) + the PDF stage's time). argostranslate.translate is not
 measured: it imports stanza and torch and fails offline (see the README).
-Usage: python bench/scale.py [--articles N] [--json PATH]
+Usage: python bench/scale.py [--articles N] [--quality Q] [--json PATH]
 """
 from __future__ import annotations
 
@@ -32,13 +32,13 @@ from engine import corpus_sentences, raw_engine  # noqa: E402
 STAGE_LINE = re.compile(r"^\s*(\w+)\s+.*\((\d+\.\d) s\)$")
 
 
-def make(source: Path, build: Path, memory: Path, *args: str) -> dict:
+def make(source: Path, build: Path, memory: Path, *args: str, quality: str = "default") -> dict:
     """Run make on a corpus: seconds, peak RSS (MB) of its largest process (GNU time's %M,
     which covers every process make waited for), what it translated."""
     with tempfile.NamedTemporaryFile("r") as rss:
         started = time.perf_counter()
         done = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, "make", "-C", str(REPO),
-                               f"SOURCE_DIR={source}", f"BUILD_DIR={build}", f"MEMORY={memory}", *args],
+                               f"SOURCE_DIR={source}", f"BUILD_DIR={build}", f"MEMORY={memory}", f"QUALITY={quality}", *args],
                               capture_output=True, text=True)
         seconds = time.perf_counter() - started
         peak = int(rss.read().split()[-1])
@@ -68,7 +68,8 @@ def edit_one_sentence(article: Path) -> None:
     article.write_text(head + "\n---\n" + body.replace(line, line[:-1] + "了。", 1), encoding="utf-8")
 
 
-def measure(articles: int) -> dict:
+def measure(articles: int, quality: str, out: Path) -> dict:
+    """Every run, in order; the JSON is rewritten after each, so a failure keeps the rest."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         full, half = root / "corpus", root / "half"
@@ -78,39 +79,44 @@ def measure(articles: int) -> dict:
             (half / path.name).write_bytes(path.read_bytes())
         sentences = corpus_sentences(full)
         print(f"corpus: {articles} articles, {len(sentences)} distinct sentences for the model", flush=True)
-        result: dict = {"articles": articles, "sentences": len(sentences), "cores": os.cpu_count()}
-        result["raw_engine"] = raw_engine(sentences)
-        result["raw_engine_whole_beam"] = raw_engine(sentences, hypotheses="beam")
-        print(f"raw engine: {result['raw_engine']['seconds']} s", flush=True)
-        runs = {}
-        runs["cold"] = make(full, root / "b1", root / "m1.sqlite3")
-        runs["cold"]["stages"] = stage_seconds(root / "b1")
-        print(f"cold build: {runs['cold']['seconds']} s", flush=True)
-        runs["no-op"] = make(full, root / "b1", root / "m1.sqlite3")
-        edit_one_sentence(paths[0])
-        runs["one sentence edited"] = make(full, root / "b1", root / "m1.sqlite3")
-        runs["one sentence edited"]["stages"] = stage_seconds(root / "b1")
-        runs["cold, first half"] = make(half, root / "b2", root / "m2.sqlite3")
-        runs["cold, first half"]["stages"] = stage_seconds(root / "b2")
-        runs["cold, first half, -j2"] = make(half, root / "b3", root / "m3.sqlite3", "-j2")
-        runs["cold, first half, -j2"]["stages"] = stage_seconds(root / "b3")
-        result["runs"] = runs
+        result: dict = {"articles": articles, "quality": quality, "sentences": len(sentences),
+                        "cores": os.cpu_count(), "runs": {}}
+        result["raw_engine"] = raw_engine(sentences, quality)
+        result["raw_engine_whole_beam"] = raw_engine(sentences, quality, hypotheses="beam")
+        save(result, out)
+        runs = result["runs"]
+        plan = [("cold", full, "b1", ()), ("no-op", full, "b1", ()), ("one sentence edited", full, "b1", ()),
+                ("cold, first half", half, "b2", ()), ("cold, first half, -j2", half, "b3", ("-j2",))]
+        for name, source, build, args in plan:
+            if name == "one sentence edited":
+                edit_one_sentence(paths[0])
+            runs[name] = make(source, root / build, root / f"{build}.sqlite3", *args, quality=quality)
+            if name != "no-op":
+                runs[name]["stages"] = stage_seconds(root / build)
+            print(f"{name}: {runs[name]['seconds']} s", flush=True)
+            save(result, out)
     pdf = runs["cold"]["stages"].get("pdf", 0.0)
-    limit = result["raw_engine"]["seconds"] + pdf
     result["ratios"] = {
-        "cold / (raw engine + pdf)": round(runs["cold"]["seconds"] / limit, 2),
+        "cold / (raw engine + pdf)": round(runs["cold"]["seconds"] / (result["raw_engine"]["seconds"] + pdf), 2),
         "cold / (raw engine, whole beam + pdf)": round(runs["cold"]["seconds"] / (result["raw_engine_whole_beam"]["seconds"] + pdf), 2),
         "cold / cold of half the articles": round(runs["cold"]["seconds"] / runs["cold, first half"]["seconds"], 2),
         "cold -j1 / cold -j2 (first half)": round(runs["cold, first half"]["seconds"] / runs["cold, first half, -j2"]["seconds"], 2),
     }
     result["articles_per_hour"] = {"-j1": round(articles * 3600 / runs["cold"]["seconds"]),
                                    "-j2": round(articles // 2 * 3600 / runs["cold, first half, -j2"]["seconds"])}
+    save(result, out)
     return result
+
+
+def save(result: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def table(result: dict) -> str:
     raw, whole = result["raw_engine"], result["raw_engine_whole_beam"]
-    lines = [f"{result['articles']} articles, {result['sentences']} distinct sentences, {result['cores']} cores",
+    lines = [f"{result['articles']} articles, {result['sentences']} distinct sentences, QUALITY={result['quality']}, "
+             f"{result['cores']} cores",
              f"{'run':34} {'seconds':>8} {'peak RSS MB':>12} {'translated':>11}  stages (s)",
              f"{'(a) raw engine, best hypothesis':34} {raw['seconds']:8.1f} {'':>12} {raw['sentences']:11}",
              f"{'(a) raw engine, whole beam':34} {whole['seconds']:8.1f} {'':>12} {whole['sentences']:11}"]
@@ -125,12 +131,10 @@ def table(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--quality", default="default", choices=["fast", "default", "best"])
     parser.add_argument("--json", type=Path, default=REPO / "build" / "bench" / "scale.json")
     args = parser.parse_args()
-    result = measure(args.articles)
-    print(table(result))
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(table(measure(args.articles, args.quality, args.json)))
     print(f"written to {args.json}")
 
 

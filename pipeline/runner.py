@@ -37,6 +37,7 @@ from tqdm import tqdm
 STAGES = ("read", "scripts", "segment", "names", "translate", "align", "corrections",
           "quality", "html", "pdf", "xliff")
 LOG = "build.log"
+MAKE_SAYS = re.compile(r"^make(?:\[\d+\])?: ")
 
 
 @dataclass
@@ -66,10 +67,12 @@ def plan(python: str, targets: list[str]) -> tuple[list[Job], int]:
     on in MAKEFLAGS), as jobs; and Make's exit status (non-zero when it could not plan one,
     e.g. a missing file, which it has already said)."""
     done = subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets],
-                          stdout=subprocess.PIPE, text=True)
+                          stdout=subprocess.PIPE, text=True, env=_planning_env())
     jobs: list[Job] = []
     prefix = [python, "-m", "pipeline"]
     for line in done.stdout.splitlines():
+        if MAKE_SAYS.match(line):  # "make[1]: Entering directory …" (make -C passes -w on)
+            continue
         words = shlex.split(line)
         if words[:3] == prefix and len(words) > 3:
             jobs.append(Job(words[3:]))
@@ -78,6 +81,13 @@ def plan(python: str, targets: list[str]) -> tuple[list[Job], int]:
         elif line.strip():
             shell(line)
     return jobs, done.returncode
+
+
+def _planning_env() -> dict[str, str]:
+    """The environment for `make -n`: the caller's, without its job server, which Make
+    does not share with this command (it would warn "jobserver unavailable")."""
+    flags = re.sub(r"(?:^|\s)(?:-j\d*|--jobserver-(?:auth|fds)=\S+)", "", os.environ.get("MAKEFLAGS", ""))
+    return {**os.environ, "MAKEFLAGS": flags}
 
 
 def workers() -> int:
@@ -218,7 +228,8 @@ def dry_run() -> bool:
 def build(python: str, build_dir: Path, targets: list[str]) -> int:
     """`make briefs`, run here: the exit status Make would give."""
     if dry_run():
-        return subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets]).returncode
+        return subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets],
+                              env=_planning_env()).returncode
     jobs, planned = plan(python, targets)
     if not jobs:
         return planned

@@ -98,6 +98,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
         shutil.copy(article, source / article.name)
     (source / "injection.md").write_text(INJECTION, encoding="utf-8")
     (source / "structures.md").write_text(STRUCTURES, encoding="utf-8")
+    shutil.copy(REPO / "tests" / "data" / "office" / "hualien.docx", source)  # saved by LibreOffice
     (source / "malformed.md").write_text(MALFORMED, encoding="utf-8")
     return Build(root, source, root / "build", make(source, root / "build"))
 

@@ -15,7 +15,7 @@ import pytest
 from pipeline.document import Document
 from pipeline.read import read
 
-from .conftest import REPO
+from .conftest import REPO, Build
 
 OFFICE = REPO / "tests" / "data" / "office"
 SOURCE = OFFICE / "hualien.fodt"
@@ -163,3 +163,11 @@ def test_an_odt_without_a_title_paragraph_keeps_its_first_paragraph(tmp_path: Pa
     doc = read(odt_with_content(tmp_path, (TITLE_PARAGRAPH, '<text:p text:style-name="Standard">')))
     assert doc.meta.title == TITLE and (doc.blocks[0].kind, doc.blocks[0].text) == ("paragraph", TITLE)
     assert doc.blocks[1:] == read(OFFICE / "hualien.odt").blocks
+
+
+def test_every_chinese_character_of_the_docx_reaches_the_page(build: Build) -> None:
+    """Through the whole build (the session's articles include the DOCX): the page's
+    Chinese cells hold every character of the source, title included, once."""
+    page = (build.out / "hualien" / "index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<span lang="zh-Hant" class="hant">([^<]*)</span>', page)
+    assert Counter(HAN.findall("".join(shown))) == source_hans()
