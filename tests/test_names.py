@@ -112,3 +112,23 @@ def test_unseen_articles_get_their_names_right(build: Build) -> None:
              if not any(form.lower() in english[e["slug"]].lower() for form in e["en"].split("|"))]
     assert not [w for w in wrong if w[1] in MUST]
     assert len(wrong) <= 0.2 * len(expected), wrong
+
+
+def test_what_names_makes_once_is_kept_and_replaces_its_older_self(tmp_path, monkeypatch) -> None:
+    """CC-CEDICT and jieba's tagger with every name added take seconds to make; each is
+    kept as a pickle beside the translation memory, made again only when what it is made
+    from changes, the older pickle then removed."""
+    monkeypatch.setenv("BRIEFS_MEMORY", str(tmp_path / "memory.sqlite3"))
+    made: list[int] = []
+    assert names._kept("thing", "a1", lambda: made.append(1) or {"x": 1}) == {"x": 1}
+    assert names._kept("thing", "a1", lambda: made.append(2) or {"x": 2}) == {"x": 1}
+    assert names._kept("other", "a1", lambda: made.append(3) or 3) == 3
+    assert names._kept("thing", "b2", lambda: made.append(4) or 4) == 4
+    assert made == [1, 3, 4]
+    assert sorted(p.name.split("-")[:2] for p in tmp_path.glob("*.pickle")) == [["other", "a1"], ["thing", "b2"]]
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_time_only(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("BRIEFS_MEMORY", str(tmp_path / "no" / "memory.sqlite3"))
+    (tmp_path / "no").write_text("a file where the folder should be")
+    assert names._kept("thing", "a1", lambda: 5) == 5

@@ -1,0 +1,37 @@
+"""The translate stage's own model work: what the "dropped" check scores, and retries."""
+from __future__ import annotations
+
+from pipeline import glossary
+from pipeline.checks import dropped
+from pipeline.document import Block, Document, Meta
+from pipeline.quality import DROPPED_RELIANCE
+from pipeline.scripts import convert
+from pipeline.segment import segment
+from pipeline.translate import STRETCH, default_model, prepare
+
+
+def sentence(text: str):
+    doc = segment(convert(Document("t", "t.md", Meta(title="標題", language="zh-Hans"), [Block("paragraph", text)])))
+    return doc.blocks[0].sentences[0]
+
+
+def test_a_dropped_speaker_is_scored_and_a_well_attended_stretch_is_not() -> None:
+    """Leaving each stretch out and scoring the English again costs a third of a search
+    per stretch; a stretch the English attends to strongly is taken as carried. The one
+    the English leaves out is still scored and found; the ones skipped, scored anyway,
+    are ones the English does rely on."""
+    model = default_model()
+    zh = "市政府发言人介绍，今年前三季度全市共新建学校十二所，新增学位一万五千个。"
+    english = "In the first three quarters of this year, 12 new schools were built and 15,000 new places were added."
+    s = sentence(zh)
+    prep = prepare(s, glossary.load([]), "2025-01-01")
+    unit = model.force([s], [prep], [english])[0]
+    scored = dict(unit.reliance)
+    assert [f.zh for f in dropped(unit.reliance, DROPPED_RELIANCE)] == ["市政府发言人介绍"]
+    skipped = [m for m in STRETCH.finditer(unit.source) if m.group(0) not in scored and len(m.group(0)) >= 4]
+    assert skipped, "no stretch was attended enough to be skipped"
+    tokens = [model.tokenize(unit.source)] + [model.tokenize(unit.source[:m.start()] + unit.source[m.end():])
+                                              for m in skipped]
+    full, *without = [sum(r.log_probs) for r in model.translator.score_batch(tokens, [unit.pieces] * len(tokens))]
+    assert all(full - w > DROPPED_RELIANCE for w in without)
+
