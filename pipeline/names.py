@@ -21,10 +21,12 @@ a sentence whose English misses them (see translate.py), and the checks expect t
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import pickle
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -349,21 +351,35 @@ def _tagger(words: frozenset[tuple[str, str]]):
     """jieba's part-of-speech tagger with every dictionary name added as a word (made
     once, 2 s, then kept: see _kept)."""
     import jieba
-    import jieba.posseg
+    posseg = _posseg()
     digest = hashlib.sha256(json.dumps([jieba.__version__, sorted(words)], ensure_ascii=False).encode()).hexdigest()
     tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tokenizer.user_word_tag_tab = _kept("jieba-tagger", digest, lambda: _names_added(words))
+    tokenizer.FREQ, tokenizer.total, tags = _kept("jieba-tagger", digest, lambda: _names_added(words))
     tokenizer.initialized = True
-    # Its table of tags copied from jieba's default tagger, made when jieba.posseg is
-    # imported, rather than read from the same dictionary file again (a second); the
-    # names' tags join it from the tokenizer, as jieba does for any added word.
-    tagger = object.__new__(jieba.posseg.POSTokenizer)
-    tagger.tokenizer, tagger.word_tag_tab = tokenizer, dict(jieba.posseg.dt.word_tag_tab)
+    tagger = object.__new__(posseg.POSTokenizer)
+    tagger.tokenizer, tagger.word_tag_tab = tokenizer, tags
     return tagger
 
 
+def _posseg():
+    """jieba.posseg, imported without reading jieba's dictionary file for the tags of its
+    default tagger (a second at every import): _tagger's tagger brings its own, kept, and
+    the default one is never used."""
+    import sys
+
+    import jieba
+    if "jieba.posseg" not in sys.modules:
+        jieba.dt.get_dict_file = io.BytesIO
+        try:
+            import jieba.posseg
+        finally:
+            del jieba.dt.get_dict_file
+    return sys.modules["jieba.posseg"]
+
+
 def _names_added(words: frozenset[tuple[str, str]]) -> tuple[dict[str, int], int, dict[str, str]]:
-    """jieba's dictionary (frequencies, their total, tags) with `words` added."""
+    """jieba's dictionary (frequencies, their total) with `words` added, and the tags of
+    all its words."""
     import jieba
     tokenizer = jieba.Tokenizer()
     # jieba's dictionary copied from the one loaded already, not read again (a second).
@@ -372,7 +388,11 @@ def _names_added(words: frozenset[tuple[str, str]]) -> tuple[dict[str, int], int
     # splits a common word (独立|法院, not 独|立法院); a word jieba knows keeps its count.
     for word, tag in sorted(words):
         tokenizer.add_word(word, max(tokenizer.FREQ.get(word) or 0, NAME_FREQUENCY), tag)
-    return tokenizer.FREQ, tokenizer.total, tokenizer.user_word_tag_tab
+    # The tags jieba.posseg would read from its dictionary file, and the names' over them,
+    # as its tagger joins them for any added word (makesure_userdict_loaded).
+    tags = object.__new__(_posseg().POSTokenizer)
+    tags.load_word_tag(_jieba().get_dict_file())
+    return tokenizer.FREQ, tokenizer.total, {**tags.word_tag_tab, **tokenizer.user_word_tag_tab}
 
 
 def _words(glossary: Glossary) -> frozenset[tuple[str, str]]:
