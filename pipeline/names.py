@@ -365,8 +365,6 @@ def _posseg():
     """jieba.posseg, imported without reading jieba's dictionary file for the tags of its
     default tagger (a second at every import): _tagger's tagger brings its own, kept, and
     the default one is never used."""
-    import sys
-
     import jieba
     if "jieba.posseg" not in sys.modules:
         jieba.dt.get_dict_file = io.BytesIO

@@ -1,4 +1,5 @@
-"""The translate stage's own model work: what the "dropped" check scores, and retries."""
+"""The translate stage's own model work: what the "dropped" check scores, which names are
+written in English before the first search, and retries."""
 from __future__ import annotations
 
 from pipeline import glossary
@@ -7,7 +8,8 @@ from pipeline.document import Block, Document, Meta
 from pipeline.quality import DROPPED_RELIANCE
 from pipeline.scripts import convert
 from pipeline.segment import segment
-from pipeline.translate import STRETCH, default_model, prepare
+from pipeline.glossary import Glossary, Term
+from pipeline.translate import STRETCH, Attempts, default_model, prepare
 
 
 def sentence(text: str):
@@ -35,3 +37,19 @@ def test_a_dropped_speaker_is_scored_and_a_well_attended_stretch_is_not() -> Non
     full, *without = [sum(r.log_probs) for r in model.translator.score_batch(tokens, [unit.pieces] * len(tokens))]
     assert all(full - w > DROPPED_RELIANCE for w in without)
 
+
+
+def test_a_name_the_model_cannot_translate_alone_is_in_english_from_the_first_search() -> None:
+    """Names found in the article (not the glossary's) reach the model in Chinese, unless
+    the model, given one alone, writes none of its English: then the sentence would miss
+    it and be searched again, so it is written in English from the start."""
+    model = default_model()
+    found = {"胡巧立": Term("胡巧立", "Hu Qiaoli", ["Hu Qiaoli"], "person", "romanized"),
+             "巴塞罗那": Term("巴塞罗那", "Barcelona", ["Barcelona"], "place", "cedict")}
+    terms = Glossary({**glossary.load([]).terms, **found})
+    attempt = Attempts(sentence("管理处主任胡巧立介绍，今年前往巴塞罗那的游客大幅增加。"), terms, "2025-01-01")
+    assert set(attempt.names()) == set(found)
+    assert model.unknown_names([attempt], 4) == {"胡巧立"}
+    unit = model.translate([attempt])[0]
+    assert "Hu Qiaoli" in unit.source and "巴塞罗那" in unit.source
+    assert "Hu Qiaoli" in unit.text and "Barcelona" in unit.text
