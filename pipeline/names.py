@@ -363,7 +363,7 @@ def _tagger(words: frozenset[tuple[str, str]]):
 
 def _posseg():
     """jieba.posseg, imported without reading jieba's dictionary file for the tags of its
-    default tagger (a second at every import): _tagger's tagger brings its own, kept, and
+    default tagger (half a second at every import): _tagger's tagger brings its own, kept, and
     the default one is never used."""
     import jieba
     if "jieba.posseg" not in sys.modules:
