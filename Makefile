@@ -70,17 +70,17 @@ $(shell { [ "$$(cat $(SITE_STAMP) 2>/dev/null)" = '$(SITE_IS)' ] || echo '$(SITE
 
 # Make decides what is stale; `pipeline build` (pipeline/runner.py) runs Make's plan for
 # the briefs in one process, stage by stage across articles: the model loaded once and the
-# sentences of every stale article translated together (make -jN: N worker processes).
-# One bad article cannot stop the others; the index is then written for whatever built,
-# and the exit status reports any failure. `make briefs` runs the same plan a process per
-# command, as plain Make.
+# sentences of every stale article translated together (make -jN: N worker processes),
+# then the index. One bad article cannot stop the others; the index is then written for
+# whatever built, and the exit status reports any failure. The recipe runs under make -n
+# too (+), where the runner prints the plan and runs nothing. `make briefs` runs the same
+# plan a process per command, as plain Make.
 all: setup
-	@status=0; \
+	@+status=0; \
 	$(foreach f,$(NOT_ARTICLES),status=1; echo "error: $(SOURCE_DIR)/$(f): not an article: the types read are $(addprefix .,$(TYPES)) (save a .doc as .docx, a PDF's text as .txt)" >&2;) \
 	$(foreach f,$(SPACED),status=1; echo "error: $(SOURCE_DIR)/$(subst ?, ,$(f)): a space in the file name, which make cannot build: rename it ($(subst ?,-,$(f)))" >&2;) \
 	$(foreach s,$(DUPLICATED),status=1; echo "error: $(SOURCE_DIR)/$(s).*: two files for one brief ($(filter $(s).%,$(ARTICLES))): neither is built; rename or remove one" >&2;) \
-	$(STAGE) build --python $(PY) --build $(BUILD_DIR) briefs || status=$$?; \
-	$(MAKE) -s site; \
+	$(STAGE) build --python $(PY) --build $(BUILD_DIR) briefs site || status=$$?; \
 	if [ $$status -ne 0 ]; then echo "make: some briefs failed; see the errors above" >&2; fi; \
 	exit $$status
 

@@ -36,6 +36,7 @@ from tqdm import tqdm
 # The pipeline's stages in data-flow order: each reads only what earlier ones wrote.
 STAGES = ("read", "scripts", "segment", "names", "translate", "align", "corrections",
           "quality", "html", "pdf", "xliff")
+WHOLE_BUILD = ("site",)  # stages of the whole build, not of one article
 LOG = "build.log"
 MAKE_SAYS = re.compile(r"^make(?:\[\d+\])?: ")
 
@@ -59,7 +60,8 @@ class Job:
 
     @property
     def slug(self) -> str:
-        return Path(self.out).parent.name
+        """The article it builds; none for the index (`site`), which is of them all."""
+        return "" if self.stage in WHOLE_BUILD else Path(self.out).parent.name
 
 
 def plan(python: str, targets: list[str]) -> tuple[list[Job], int]:
@@ -114,17 +116,22 @@ def _run_one(argv: list[str]) -> tuple[int, str, str]:
 class Progress:
     """What the person running the build sees: a bar on a terminal, else a line per article."""
 
-    def __init__(self, jobs: list[Job], log: Path) -> None:
-        self.left = defaultdict(int)
-        for job in jobs:
-            self.left[job.slug] += 1
+    def __init__(self, log: Path) -> None:
+        self.left: dict[str, int] = defaultdict(int)
         self.said: dict[str, list[str]] = defaultdict(list)
         self.seconds: dict[str, float] = defaultdict(float)
         log.parent.mkdir(parents=True, exist_ok=True)
         self.log = log.open("a", encoding="utf-8")
-        self.log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}: {len(jobs)} commands\n")
-        self.bar = tqdm(total=len(jobs), unit="step", file=sys.stderr, dynamic_ncols=True,
+        self.log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        self.bar = tqdm(total=0, unit="step", file=sys.stderr, dynamic_ncols=True,
                         disable=not sys.stderr.isatty(), leave=False)
+
+    def add(self, jobs: list[Job]) -> None:
+        """Jobs planned: counted per article, so its line comes when its last is done."""
+        for job in jobs:
+            self.left[job.slug] += 1
+        self.bar.total += len(jobs)
+        self.bar.refresh()
 
     def done(self, job: Job, status: int, said: str, errors: str, seconds: float) -> None:
         self.log.write(said + errors)
@@ -134,6 +141,11 @@ class Progress:
         if status == 0 and job.stage in ("translate", "quality"):
             # "  translate  build/x/segments.json: 47 sentences: … (1.2 s)" → "47 sentences: …"
             self.said[job.slug].append(re.sub(r"^\w+\s+\S+: |\s*\(\d+\.\d s\)$", "", said.strip()))
+        if not job.slug:
+            self.bar.update(1)
+            if status == 0:
+                self.write(said.rstrip("\n"))
+            return
         self.seconds[job.slug] += seconds
         self.bar.update(1)
         self.left[job.slug] -= 1
@@ -162,17 +174,18 @@ class Progress:
         self.log.close()
 
 
-def execute(jobs: list[Job], build: Path, parallel: int = 1) -> int:
+def execute(jobs: list[Job], progress: Progress, parallel: int = 1) -> int:
     """Run `jobs` stage by stage; the number of commands that failed or were skipped."""
     from .cli import translate_many
-    progress = Progress(jobs, build / LOG)
+    progress.add(jobs)
     failed: set[str] = set()
     by_stage: dict[str, list[Job]] = defaultdict(list)
     for job in jobs:
         by_stage[job.stage].append(job)
     unknown = [s for s in by_stage if s not in STAGES]
-    # Workers are forked now, before this process imports a library with threads in it.
-    pool = multiprocessing.get_context("fork").Pool(parallel) if parallel > 1 else None
+    # Workers are forked now, before this process imports a library with threads in it
+    # (a one-job plan, the index after the briefs, needs none).
+    pool = multiprocessing.get_context("fork").Pool(parallel) if parallel > 1 and len(jobs) > 1 else None
     try:
         for stage in [*STAGES, *unknown]:
             ready = []
@@ -199,7 +212,6 @@ def execute(jobs: list[Job], build: Path, parallel: int = 1) -> int:
         if pool:
             pool.close()
             pool.join()
-        progress.close()
     return len(failed)
 
 
@@ -226,12 +238,22 @@ def dry_run() -> bool:
 
 
 def build(python: str, build_dir: Path, targets: list[str]) -> int:
-    """`make briefs`, run here: the exit status Make would give."""
+    """`make briefs site`, run here: the exit status Make would give. Each target is
+    planned once those before it are built, whatever failed: the index (`site`) depends
+    on what the briefs wrote, so Make can plan it only then."""
     if dry_run():
         return subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets],
                               env=_planning_env()).returncode
-    jobs, planned = plan(python, targets)
-    if not jobs:
-        return planned
-    failures = execute(jobs, build_dir, workers())
-    return 1 if failures or planned else 0
+    status, progress = 0, None
+    try:
+        for target in targets:
+            jobs, planned = plan(python, [target])
+            failures = 0
+            if jobs:
+                progress = progress or Progress(build_dir / LOG)
+                failures = execute(jobs, progress, workers())
+            status = status or (1 if failures or planned else 0)
+    finally:
+        if progress:
+            progress.close()
+    return status
