@@ -11,7 +11,8 @@ articles: the translate commands as one batch (`cli.translate_many`, one model, 
 sentences of every stale article together), the others in this process (`-j1`) or in
 `-j` worker processes started before any heavy import, each keeping what it loaded.
 Make still decides what is stale, so a rebuild redoes only what changed; a command
-that fails skips only the commands that need its output, and the others go on.
+that fails skips only the commands that need its output, and the others go on. Then
+the index (`make -n site`, planned only now: it depends on what the briefs wrote).
 
 Stage lines go to build/build.log; the terminal gets a progress bar (tqdm) or, when it
 is not a terminal (cron), one line per article.
