@@ -9,7 +9,7 @@ from pipeline.quality import DROPPED_RELIANCE
 from pipeline.scripts import convert
 from pipeline.segment import segment
 from pipeline.glossary import Glossary, Term
-from pipeline.translate import STRETCH, Attempts, default_model, prepare
+from pipeline.translate import QUALITIES, STRETCH, Attempts, default_model, prepare
 
 
 def sentence(text: str):
@@ -53,3 +53,22 @@ def test_a_name_the_model_cannot_translate_alone_is_in_english_from_the_first_se
     unit = model.translate([attempt])[0]
     assert "Hu Qiaoli" in unit.source and "巴塞罗那" in unit.source
     assert "Hu Qiaoli" in unit.text and "Barcelona" in unit.text
+
+
+def test_a_sentence_failing_every_retry_is_searched_wider_only_after_a_greedy_search(monkeypatch) -> None:
+    """Retries change the input first (the names missed, then every term in English); a
+    wider search of the best input comes last and only after a greedy search: after a
+    beam of 4 it seldom fixes anything."""
+    model = default_model()
+    impossible = Term("计划", "plan", ["Qqqqq"], "term")  # no English can carry it
+    attempt = Attempts(sentence("这项计划今年开始实施。"), Glossary({**glossary.load([]).terms, "计划": impossible}),
+                       "2025-01-01")
+    beams: list[int] = []
+    search = model.search
+    monkeypatch.setattr(model, "search", lambda sources, beam: beams.append(beam) or search(sources, beam))
+    unit = model.translate([attempt], QUALITIES["default"])[0]
+    assert beams == [4, 4]  # the first search, then every term in English
+    assert unit.source == "这项计划今年开始实施。"  # no retry did better: the first input's English is kept
+    beams.clear()
+    model.translate([attempt], QUALITIES["fast"])
+    assert beams == [1, 1, 8]
