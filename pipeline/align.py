@@ -32,7 +32,7 @@ from .memory import Memory
 from .provision import MODEL_BIN_SHA256
 from .scripts import Script, Texts
 from .segment import CLAUSE_ENDS, SegmentedBlock, SegmentedDocument, Sentence
-from .translate import (MAX_BATCH_TOKENS, Model, Translation, Translations, default_model,
+from .translate import (Model, Translation, Translations, default_model,
                         detokenize, words_of)
 
 PUNCTUATION_BONUS = 0.3   # per cut that falls after , ; : in the English
@@ -330,10 +330,7 @@ def model_scorer(model: Model) -> Scorer:
     """The model's log-probability (nats, end of sentence included) of each English as
     the translation of each Chinese."""
     def score(chinese: list[str], english: list[str]) -> list[float]:
-        results = model.translator.score_batch(
-            [model.tokenize(z) for z in chinese], [model.english_pieces(e) for e in english],
-            max_batch_size=MAX_BATCH_TOKENS, batch_type="tokens")
-        return [sum(r.log_probs) for r in results]
+        return model.score([(z, model.english_pieces(e)) for z, e in zip(chinese, english)])
     return score
 
 
