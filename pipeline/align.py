@@ -41,6 +41,7 @@ EMPTY_PENALTY = 0.5       # per clause left with no English of its own
 MIN_SPAN = 2              # words in a row: a Chinese clause (6+ characters) is never one English word
 MODEL_WEIGHT = 0.15       # attention mass that one nat of the model's log-probability counts as
 MODEL_WINDOW = 3          # words either side of a doubtful cut that the model scores
+SETTLED_MARGIN = 1.0      # attention mass by which a cut beats its neighbours for the model not to be asked
 REORDER_MARGIN = 0.6      # attention mass a reordered reading must explain better to merge two clauses
 
 # A row never ends on these: they lean on the word after them (articles and possessive
@@ -367,19 +368,37 @@ def source_clauses(sentence: Sentence, unit: Translation) -> list[str]:
     return [unit.source[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
+def settled_by(scores: list[list[float]], bonus: list[float], allowed: list[bool], c: int, cut: int) -> float:
+    """How much attention mass (and bonus) the cut after clause c before word `cut` wins
+    by over the best other allowed position within MODEL_WINDOW words, the other cuts
+    held still: the words in between would attend to the other clause."""
+    n, margin = len(scores), float("inf")
+    for b in range(max(0, cut - MODEL_WINDOW), min(n, cut + MODEL_WINDOW) + 1):
+        if b != cut and allowed[b]:
+            lo, hi, sign = (b, cut, 1) if b < cut else (cut, b, -1)
+            moved = sum(scores[w][c + 1] - scores[w][c] for w in range(lo, hi))
+            margin = min(margin, bonus[cut] - bonus[b] - sign * moved)
+    return margin
+
+
 def model_bonus(chinese: list[str], words: list[str], cuts: list[int], allowed: list[bool],
-                scorer: Scorer) -> list[list[float]]:
+                scorer: Scorer, scores: list[list[float]], base: list[float]) -> list[list[float]]:
     """bonus[c][b]: MODEL_WEIGHT × how likely the model finds the English before word b as
     the translation of clauses 0..c, and the English after it as that of the rest, in
     nats relative to the best position.
 
-    Only cuts the attention placed away from punctuation are doubtful enough to score:
-    each at the allowed positions within MODEL_WINDOW words of it. Positions left out
-    count as the worst position scored.
+    Only cuts the attention placed away from punctuation, and by less than SETTLED_MARGIN
+    over its neighbours (`settled_by`, with `scores` and the `base` bonus), are doubtful
+    enough to score: each at the allowed positions within MODEL_WINDOW words of it.
+    Positions left out count as the worst position scored. Of 157 doubtful cuts (the
+    seeds' gold sentences and 4 news articles) the model moved 37, all won by less than
+    0.54 by the attention; 35 were won by 1.0 or more, and their scoring was a fifth of
+    the aligner's model work.
     """
     n = len(words)
     jobs = [(c, b) for c, cut in enumerate(cuts)
             if not (0 < cut < n and _ends_clause(words[cut - 1]))
+            and settled_by(scores, base, allowed, c, cut) < SETTLED_MARGIN
             for b in range(max(0, cut - MODEL_WINDOW), min(n, cut + MODEL_WINDOW) + 1)
             if allowed[b]]
     bonus = [[0.0] * (n + 1) for _ in cuts]
@@ -411,7 +430,7 @@ def align_sentence(sentence: Sentence, unit: Translation, scorer: Scorer | None 
     bonus = [cut_bonus(texts)] * (len(sentence.clauses) - 1)
     if scorer:
         cuts = [end for _, end in cut_spans(scores, bonus, allowed)[:-1]]
-        extra = model_bonus(source_clauses(sentence, unit), texts, cuts, allowed, scorer)
+        extra = model_bonus(source_clauses(sentence, unit), texts, cuts, allowed, scorer, scores, bonus[0])
         bonus = [[x + y for x, y in zip(bonus[0], e)] for e in extra]
     groups, spans = cut_groups(scores, bonus, allowed)
     rows: list[Row] = []

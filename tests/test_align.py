@@ -166,6 +166,23 @@ def test_the_model_settles_a_cut_the_attention_leaves_in_doubt() -> None:
     assert ("克里姆林宫表示，", "The Kremlin said") in asked
 
 
+def test_a_cut_the_attention_settles_clearly_is_not_put_to_the_model() -> None:
+    """Each word near the cut attends to its own clause by 0.8 or more: moving the cut
+    by one word costs the attention more than SETTLED_MARGIN, so the model is not asked."""
+    english = "The Kremlin said that Russia received no plan."
+    attention = [[0.9, 0.1], [0.9, 0.1], [0.9, 0.1], [0.05, 0.95], [0.1, 0.9], [0.1, 0.9], [0.1, 0.9], [0.1, 0.9]]
+    s = sentence("克里姆林宮表示，", "俄羅斯未收到計畫。")
+    u = unit(english, attention, source="克里姆林宫表示，俄罗斯未收到计划。")
+    asked: list[str] = []
+
+    def scorer(chinese: list[str], english_: list[str]) -> list[float]:
+        asked.extend(english_)
+        return [0.0] * len(english_)
+
+    assert [r.en for r in align_sentence(s, u, scorer)] == ["The Kremlin said", "that Russia received no plan."]
+    assert asked == []
+
+
 def test_source_clauses_follow_the_marks_of_what_the_model_read() -> None:
     s = sentence("美國總統川普表示，", "將與普丁會面。")
     u = unit("Trump said he would meet Putin.", [[0.5, 0.5]] * 6, source="美国总统Trump表示，将与Putin会面。")
