@@ -38,6 +38,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import platformdirs
+
 from . import memory
 from .errors import SourceError
 from .glossary import Glossary, Term
@@ -208,35 +210,38 @@ def _cedict_bytes() -> bytes:
 
 
 def _kept(kind: str, inputs: str, fill: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
-    """The SQLite database `fill` writes, kept in the cache folder beside the translation
-    memory, named by what it is made from (`inputs`) and this module's checksum, so that a
-    later stage opens it at once and reads only the rows it needs; the older database of
-    the same kind is removed. Written to a temporary file and renamed, so that a parallel
-    build never opens half of one; made in memory, each time, when the folder cannot be
-    written."""
-    folder = memory.location().parent
-    kept = folder / f"{kind}-{inputs}-{_code_version()[:12]}.sqlite3"
-    if kept.is_file():
-        return sqlite3.connect(kept.as_uri() + "?mode=ro", uri=True)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kept.name}.", suffix=".tmp")
+    """The SQLite database `fill` writes, kept in the user's cache folder (else beside the
+    translation memory, when that cannot be written), named by what it is made from
+    (`inputs`) and this module's checksum, so that a later stage opens it at once and
+    reads only the rows it needs, whichever memory it uses; the older database of the
+    same kind is removed. Written to a temporary file and renamed, so that a parallel build
+    never opens half of one; made in memory, each time, when no folder can be written."""
+    name = f"{kind}-{inputs}-{_code_version()[:12]}.sqlite3"
+    folders = list(dict.fromkeys([platformdirs.user_cache_path("news-briefs"), memory.location().parent]))
+    for folder in folders:
+        if (folder / name).is_file():
+            return sqlite3.connect((folder / name).as_uri() + "?mode=ro", uri=True)
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        except OSError:
+            continue
         os.close(fd)
-    except OSError:
-        made = sqlite3.connect(":memory:")
-        fill(made)
-        return made
-    try:
-        with contextlib.closing(sqlite3.connect(tmp)) as made:
-            fill(made)
-            made.commit()
-        os.chmod(tmp, 0o644)
-        for old in folder.glob(f"{kind}-*.sqlite3"):
-            old.unlink(missing_ok=True)
-        os.replace(tmp, kept)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return sqlite3.connect(kept.as_uri() + "?mode=ro", uri=True)
+        try:
+            with contextlib.closing(sqlite3.connect(tmp)) as made:
+                fill(made)
+                made.commit()
+            os.chmod(tmp, 0o644)
+            for old in folder.glob(f"{kind}-*.sqlite3"):
+                old.unlink(missing_ok=True)
+            os.replace(tmp, folder / name)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return sqlite3.connect((folder / name).as_uri() + "?mode=ro", uri=True)
+    made = sqlite3.connect(":memory:")
+    fill(made)
+    return made
 
 
 @cache

@@ -128,7 +128,8 @@ def test_what_names_makes_once_is_kept_and_replaces_its_older_self(tmp_path, mon
     """The dictionaries find() reads take seconds to make; they are kept as a database
     beside the translation memory, made again only when what they are made from changes,
     the older database then removed."""
-    monkeypatch.setenv("BRIEFS_MEMORY", str(tmp_path / "memory.sqlite3"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("BRIEFS_MEMORY", str(tmp_path / "memory" / "memory.sqlite3"))
     made: list[int] = []
     value = lambda db: db.execute("SELECT x FROM t").fetchone()[0]  # noqa: E731
     assert value(names._kept("thing", "a1", filler(1, made))) == 1
@@ -136,17 +137,23 @@ def test_what_names_makes_once_is_kept_and_replaces_its_older_self(tmp_path, mon
     assert value(names._kept("other", "a1", filler(3, made))) == 3
     assert value(names._kept("thing", "b2", filler(4, made))) == 4
     assert made == [1, 3, 4]
-    assert sorted(p.name.split("-")[:2] for p in tmp_path.glob("*.sqlite3")) == [["other", "a1"], ["thing", "b2"]]
-    assert not list(tmp_path.glob(".*"))  # no temporary file left behind
+    assert sorted(p.name.split("-")[:2] for p in (tmp_path / "news-briefs").glob("*.sqlite3")) == [["other", "a1"], ["thing", "b2"]]
+    assert not list((tmp_path / "news-briefs").glob(".*"))  # no temporary file left behind
+    assert not (tmp_path / "memory").exists()  # the same dictionaries, whatever memory is used
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_time_only(tmp_path, monkeypatch) -> None:
+    (tmp_path / "no").write_text("a file where the folders should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "no"))
     monkeypatch.setenv("BRIEFS_MEMORY", str(tmp_path / "no" / "memory.sqlite3"))
-    (tmp_path / "no").write_text("a file where the folder should be")
     made: list[int] = []
     assert names._kept("thing", "a1", filler(5, made)).execute("SELECT x FROM t").fetchone() == (5,)
     assert names._kept("thing", "a1", filler(6, made)).execute("SELECT x FROM t").fetchone() == (6,)
     assert made == [5, 6]
+    # Beside the translation memory when the cache folder cannot be written.
+    monkeypatch.setenv("BRIEFS_MEMORY", str(tmp_path / "memory.sqlite3"))
+    assert names._kept("thing", "a1", filler(7, made)).execute("SELECT x FROM t").fetchone() == (7,)
+    assert names._kept("thing", "a1", filler(8, made)).execute("SELECT x FROM t").fetchone() == (7,)
 
 
 def test_an_article_reads_the_dictionaries_as_if_they_were_loaded_whole() -> None:
