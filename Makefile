@@ -3,6 +3,7 @@
 #   make test     run the test suite
 #   make bench    run the benchmarks (BENCH_ARTICLES=300: corpus size);  make eval: score translation (dev set), names, alignment, checks
 #   make clean    remove build/;  make clean-memory: empty the translation memory
+#   make watch    build, then rebuild whenever source/ changes, everything kept loaded
 #   make review   edit the English in a browser;  make xliff / make import XLIFF=f: CAT tools
 #   make publish DEST=dir BASE_URL=https://…/   (scheduled runs);  make serve: preview on 127.0.0.1
 #   make doctor   check what the build needs and say what to fix
@@ -65,7 +66,7 @@ SITE_STAMP := $(BUILD_DIR)/.site
 SITE_IS    := $(BASE_URL) $(SCRIPTS) $(SLUGS)
 $(shell { [ "$$(cat $(SITE_STAMP) 2>/dev/null)" = '$(SITE_IS)' ] || echo '$(SITE_IS)' > $(SITE_STAMP); })
 
-.PHONY: all briefs site setup test bench eval clean clean-memory review xliff import publish serve doctor
+.PHONY: all briefs site watch setup test bench eval clean clean-memory review xliff import publish serve doctor
 .DEFAULT_GOAL := all
 
 # Make decides what is stale; `pipeline build` (pipeline/runner.py) runs Make's plan for
@@ -85,6 +86,13 @@ all: setup
 	exit $$status
 
 briefs: $(PAGES) $(PDFS)
+
+# make watch: build, then build again whenever a file in SOURCE_DIR or templates/ changes,
+# in one process that keeps the model, the dictionaries and WeasyPrint loaded, so that an
+# edit is rebuilt in its own time only (Ctrl-C stops). Files that are no articles are named
+# by `make`, not here.
+watch: setup
+	@+$(STAGE) watch --python $(PY) --build $(BUILD_DIR) --source-dir $(SOURCE_DIR) briefs site
 
 site: $(BUILD_DIR)/index.html
 

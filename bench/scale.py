@@ -1,7 +1,8 @@
 """Speed and scale, side by side in one run on one generated corpus (bench/corpus.py):
 (a) the raw engine on the corpus's sentences, batched (bench/engine.py: the limit);
 (b) a cold `make` of the corpus (memory empty), and of its first half (is time linear?);
-(c) a no-op `make`; (d) `make` after one sentence of one article changed;
+(c) a no-op `make`; (d) `make` after one sentence of one article changed, and the same
+edit under `make watch` (and `make watch -j2`), from the file's change to the rebuilt brief;
 (e) a cold `make -j2` of the first half. Each with wall time, peak RSS of the largest process and time per
 stage (summed from build/build.log), as a table and as JSON (build/bench/scale.json).
 
@@ -15,6 +16,8 @@ import argparse
 import json
 import os
 import re
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,6 +50,40 @@ def make(source: Path, build: Path, memory: Path, *args: str, quality: str = "de
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 1024),
             "translated": sum(int(n) for n in re.findall(r"(\d+) translated", done.stdout)),
             "stdout_lines": len(done.stdout.splitlines())}
+
+
+def watched(source: Path, build: Path, memory: Path, article: Path, *args: str, edits: int = 4,
+            quality: str = "default") -> dict:
+    """`make watch` on a built corpus: seconds from each one-sentence edit of `article` until
+    the watcher says it has rebuilt (the first edit, then the median of the others: -j
+    workers load what they need at their first job), and the peak RSS of its largest process."""
+    with tempfile.NamedTemporaryFile("r") as rss:
+        watcher = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, "make", "-C", str(REPO), "watch",
+                                    f"SOURCE_DIR={source}", f"BUILD_DIR={build}", f"MEMORY={memory}", f"QUALITY={quality}",
+                                    *args], stdout=subprocess.PIPE, text=True, start_new_session=True)
+        said: list[str] = []
+
+        def until_watching() -> None:
+            for line in watcher.stdout:
+                said.append(line)
+                if "watching" in line:
+                    return
+            sys.exit(f"make watch ended:\n{''.join(said)[-3000:]}")
+
+        until_watching()
+        seconds = []
+        for _ in range(edits):
+            time.sleep(1)
+            edit_one_sentence(article)
+            started = time.perf_counter()
+            until_watching()
+            seconds.append(round(time.perf_counter() - started, 2))
+        os.killpg(watcher.pid, signal.SIGINT)
+        watcher.wait()
+        peak = int(rss.read().split()[-1])
+    return {"seconds": statistics.median(seconds[1:]), "first_edit": seconds[0], "edits": seconds,
+            "peak_rss_mb": round(peak / 1024), "stdout_lines": len(said),
+            "translated": max(int(n) for n in re.findall(r"(\d+) translated", "".join(said)))}
 
 
 def stage_seconds(build: Path, last_runs: int = 1) -> dict[str, float]:
@@ -95,6 +132,13 @@ def measure(articles: int, quality: str, out: Path) -> dict:
                 runs[name]["stages"] = stage_seconds(root / build)
             print(f"{name}: {runs[name]['seconds']} s", flush=True)
             save(result, out)
+            if name == "one sentence edited":
+                for watch_args in [(), ("-j2",)]:
+                    key = " ".join(["one sentence edited, make watch", *watch_args])
+                    runs[key] = watched(full, root / "b1", root / "b1.sqlite3", paths[0], *watch_args, quality=quality)
+                    runs[key]["stages"] = stage_seconds(root / "b1")
+                    print(f"{key}: {runs[key]['edits']} s", flush=True)
+                    save(result, out)
     pdf = runs["cold"]["stages"].get("pdf", 0.0)
     result["ratios"] = {
         "cold / (raw engine + pdf)": round(runs["cold"]["seconds"] / (result["raw_engine"]["seconds"] + pdf), 2),
@@ -117,12 +161,14 @@ def table(result: dict) -> str:
     raw, whole = result["raw_engine"], result["raw_engine_whole_beam"]
     lines = [f"{result['articles']} articles, {result['sentences']} distinct sentences, QUALITY={result['quality']}, "
              f"{result['cores']} cores",
-             f"{'run':34} {'seconds':>8} {'peak RSS MB':>12} {'translated':>11}  stages (s)",
-             f"{'(a) raw engine, best hypothesis':34} {raw['seconds']:8.1f} {'':>12} {raw['sentences']:11}",
-             f"{'(a) raw engine, whole beam':34} {whole['seconds']:8.1f} {'':>12} {whole['sentences']:11}"]
+             f"{'run':36} {'seconds':>8} {'peak RSS MB':>12} {'translated':>11}  stages (s)",
+             f"{'(a) raw engine, best hypothesis':36} {raw['seconds']:8.1f} {'':>12} {raw['sentences']:11}",
+             f"{'(a) raw engine, whole beam':36} {whole['seconds']:8.1f} {'':>12} {whole['sentences']:11}"]
     for name, run in result["runs"].items():
         stages = ", ".join(f"{k} {v}" for k, v in run.get("stages", {}).items())
-        lines.append(f"{name:34} {run['seconds']:8.1f} {run['peak_rss_mb']:12} {run['translated']:11}  {stages}")
+        lines.append(f"{name:36} {run['seconds']:8.1f} {run['peak_rss_mb']:12} {run['translated']:11}  {stages}")
+    lines += [f"{name}: edits {', '.join(map(str, run['edits']))} s (the first after the watcher's start)"
+              for name, run in result["runs"].items() if "edits" in run]
     lines += [f"{k}: {v}" for k, v in result["ratios"].items()]
     lines.append(f"articles per hour: {result['articles_per_hour']['-j1']} (-j1), {result['articles_per_hour']['-j2']} (-j2)")
     return "\n".join(lines)

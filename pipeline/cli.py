@@ -287,6 +287,11 @@ def _build(args: argparse.Namespace) -> str | None:
     return None  # the runner has said what it built
 
 
+def _watch(args: argparse.Namespace) -> None:
+    from .runner import watch
+    watch(args.python, args.build, args.source_dir, args.targets)
+
+
 def _model(args: argparse.Namespace) -> str:
     from .provision import ensure
     return f"model ready in {ensure()}"
@@ -365,6 +370,12 @@ def parser() -> argparse.ArgumentParser:
     bd.add_argument("--build", type=Path, default=Path("build"), help="the build folder (for build.log)")
     bd.add_argument("--python", default=".venv/bin/python", help="the interpreter as the Makefile names it")
     bd.add_argument("targets", nargs="*", default=["briefs"], help="make targets to plan")
+    wa = command("watch", _watch, "build as `build` does, then again whenever a file of the source folder or "
+                 "templates/ changes, keeping the model, dictionaries and WeasyPrint loaded (make watch)")
+    wa.add_argument("--build", type=Path, default=Path("build"), help="the build folder (for build.log)")
+    wa.add_argument("--source-dir", type=Path, default=Path("source"), help="the folder of articles to watch")
+    wa.add_argument("--python", default=".venv/bin/python", help="the interpreter as the Makefile names it")
+    wa.add_argument("targets", nargs="*", default=["briefs", "site"], help="make targets to plan")
     return p
 
 

@@ -16,6 +16,10 @@ the index (`make -n site`, planned only now: it depends on what the briefs wrote
 
 Stage lines go to build/build.log; the terminal gets a progress bar (tqdm) or, when it
 is not a terminal (cron), one line per article.
+
+`make watch` (`watch`) keeps this process up: it builds, then builds again whenever a
+file of the source folder or of templates/ changes, keeping what the builds loaded, so
+that an edit costs only its own work: no Python start, imports, model or dictionary load.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ STAGES = ("read", "scripts", "segment", "names", "translate", "align", "correcti
           "quality", "html", "pdf", "xliff")
 WHOLE_BUILD = ("site",)  # stages of the whole build, not of one article
 LOG = "build.log"
+HERE = Path(__file__).resolve().parent  # the pipeline's code: watch starts again when it changes
 MAKE_SAYS = re.compile(r"^make(?:\[\d+\])?: ")
 
 
@@ -175,8 +180,9 @@ class Progress:
         self.log.close()
 
 
-def execute(jobs: list[Job], progress: Progress, parallel: int = 1) -> int:
-    """Run `jobs` stage by stage; the number of commands that failed or were skipped."""
+def execute(jobs: list[Job], progress: Progress, parallel: int = 1, pool=None) -> int:
+    """Run `jobs` stage by stage, in `pool` or in `parallel` workers forked for them if
+    more than one; the number of commands that failed or were skipped."""
     from .cli import translate_many
     progress.add(jobs)
     failed: set[str] = set()
@@ -186,7 +192,8 @@ def execute(jobs: list[Job], progress: Progress, parallel: int = 1) -> int:
     unknown = [s for s in by_stage if s not in STAGES]
     # Workers are forked now, before this process imports a library with threads in it
     # (a one-job plan, the index after the briefs, needs none).
-    pool = multiprocessing.get_context("fork").Pool(parallel) if parallel > 1 and len(jobs) > 1 else None
+    own = pool is None and parallel > 1 and len(jobs) > 1
+    pool = _pool(parallel) if own else pool
     try:
         for stage in [*STAGES, *unknown]:
             ready = []
@@ -210,10 +217,14 @@ def execute(jobs: list[Job], progress: Progress, parallel: int = 1) -> int:
                     failed.add(job.out)
                 progress.done(job, status, said, errors, seconds)
     finally:
-        if pool:
+        if own:
             pool.close()
             pool.join()
     return len(failed)
+
+
+def _pool(parallel: int):
+    return multiprocessing.get_context("fork").Pool(parallel)
 
 
 def shell(line: str) -> None:
@@ -238,10 +249,10 @@ def dry_run() -> bool:
     return bool(first) and not first[0].startswith("-") and "n" in first[0]
 
 
-def build(python: str, build_dir: Path, targets: list[str]) -> int:
-    """`make briefs site`, run here: the exit status Make would give. Each target is
-    planned once those before it are built, whatever failed: the index (`site`) depends
-    on what the briefs wrote, so Make can plan it only then."""
+def build(python: str, build_dir: Path, targets: list[str], pool=None) -> int:
+    """`make briefs site`, run here (the jobs in `pool`, if given): the exit status Make
+    would give. Each target is planned once those before it are built, whatever failed:
+    the index (`site`) depends on what the briefs wrote, so Make can plan it only then."""
     if dry_run():
         return subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets],
                               env=_planning_env()).returncode
@@ -252,9 +263,77 @@ def build(python: str, build_dir: Path, targets: list[str]) -> int:
             failures = 0
             if jobs:
                 progress = progress or Progress(build_dir / LOG)
-                failures = execute(jobs, progress, workers())
+                failures = execute(jobs, progress, workers(), pool)
             status = status or (1 if failures or planned else 0)
     finally:
         if progress:
             progress.close()
     return status
+
+
+def watch(python: str, build_dir: Path, source_dir: Path, targets: list[str], interval: float = 0.25) -> int:
+    """Build `targets`, then again whenever a file in `source_dir` or templates/ changes,
+    until interrupted (Ctrl-C: status 0). What the builds load stays loaded, and is loaded
+    before the first change (warm_up); `-j` workers are forked once, first. A change to
+    the pipeline's own code restarts the process, which would otherwise build with the
+    code it started with."""
+    parallel = workers()
+    pool = _pool(parallel) if parallel > 1 else None
+    code = _files([HERE, HERE / "data"])
+    watched = [source_dir, HERE.parent / "templates"]
+    try:
+        warm_up()
+        while True:
+            seen = _settled(watched, interval)
+            started = time.perf_counter()
+            status = build(python, build_dir, targets, pool)
+            print(f"{'watching':>11}  {source_dir}: {'built' if status == 0 else 'some briefs failed'} "
+                  f"in {time.perf_counter() - started:.1f} s; Ctrl-C stops", flush=True)
+            while _files(watched) == seen:
+                if _files([HERE, HERE / "data"]) != code:
+                    print(f"{'watching':>11}  the pipeline's code changed: starting again", flush=True)
+                    if pool:
+                        pool.terminate()
+                    os.execv(sys.executable, [sys.executable, "-m", "pipeline", *sys.argv[1:]])
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if pool:
+            pool.terminate()
+
+
+def warm_up() -> None:
+    """Load what rebuilding any brief needs: the model, the dictionaries, WeasyPrint."""
+    import weasyprint  # noqa: F401 — imported for the pdf stage to find it loaded
+
+    from .glossary import Glossary
+    from .names import lexicon
+    from .translate import default_model
+    default_model()
+    lexicon([], Glossary({}))
+
+
+def _files(folders: list[Path]) -> dict[str, tuple[int, int]]:
+    """Each file's modification time and size, as Make sees a change (hidden files, such
+    as editors' swap files, left out, as the Makefile leaves them)."""
+    found = {}
+    for folder in folders:
+        with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_file() and not entry.name.startswith("."):
+                    info = entry.stat()
+                    found[entry.path] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+def _settled(folders: list[Path], interval: float) -> dict[str, tuple[int, int]]:
+    """The files once they have stopped changing for `interval` (an editor saving in
+    steps), as they are then."""
+    now = _files(folders)
+    while True:
+        time.sleep(interval / 2)
+        later = _files(folders)
+        if later == now:
+            return now
+        now = later

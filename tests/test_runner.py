@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
+import signal
+import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,7 +19,7 @@ from pipeline.scripts import convert
 from pipeline.segment import segment
 from pipeline.translate import request, translate_all
 
-from .conftest import SEEDS, Build, make
+from .conftest import MALFORMED, REPO, SEEDS, Build, make
 
 
 @pytest.mark.parametrize("line, stage, out, slug", [
@@ -123,3 +127,36 @@ def test_files_make_cannot_build_are_named_and_the_others_build(tmp_path: Path) 
     assert (tmp_path / "build" / "GOOD" / "index.html").is_file()
     assert not (tmp_path / "build" / "twice").exists() and not (tmp_path / "build" / "has").exists()
     assert [line.split()[1] for line in result.stdout.splitlines() if line.split()[:1] == ["built"]] == ["GOOD:"]
+
+
+def test_make_watch_rebuilds_what_changes_and_goes_on_after_a_bad_file(copied: Build) -> None:
+    """make watch: nothing stale at first; a sentence added is the one sentence translated,
+    in the same process; a bad article is named and the briefs stay; Ctrl-C ends it."""
+    watcher = subprocess.Popen(["make", "-C", str(REPO), "watch", f"SOURCE_DIR={copied.source}",
+                                f"BUILD_DIR={copied.out}", f"MEMORY={copied.root / 'translation-memory.sqlite3'}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True).start()
+
+    def until_watching() -> list[str]:
+        said = []
+        while not said or "watching" not in said[-1]:
+            said.append(lines.get(timeout=300))
+        return said
+
+    try:
+        first = until_watching()
+        assert "built in" in first[-1] and not [line for line in first if line.split()[:1] == ["built"]]
+        article = copied.source / f"{SEEDS[0].stem}.md"
+        article.write_text(article.read_text(encoding="utf-8") + "\n這是新加的一句。\n", encoding="utf-8")
+        edited = until_watching()
+        assert [line for line in edited if line.split()[:1] == ["built"]], edited
+        assert re.search(rf"built\s+{SEEDS[0].stem}: \d+ sentences: 1 translated", "".join(edited)), edited
+        assert "這是新加的一句" in (copied.out / SEEDS[0].stem / "index.html").read_text(encoding="utf-8")
+        (copied.source / "bad.md").write_text(MALFORMED, encoding="utf-8")
+        failed = "".join(until_watching())
+        assert "some briefs failed" in failed and "bad.md" in failed and "Traceback" not in failed
+        assert (copied.out / SEEDS[1].stem / "index.html").is_file()
+    finally:
+        os.killpg(watcher.pid, signal.SIGINT)
+        watcher.wait(timeout=30)
