@@ -271,7 +271,7 @@ def build(python: str, build_dir: Path, targets: list[str], pool=None) -> int:
     return status
 
 
-def watch(python: str, build_dir: Path, source_dir: Path, targets: list[str], interval: float = 0.25) -> int:
+def watch(python: str, build_dir: Path, source_dir: Path, targets: list[str], interval: float = 0.1) -> int:
     """Build `targets`, then again whenever a file in `source_dir` or templates/ changes,
     until interrupted (Ctrl-C: status 0). What the builds load stays loaded, and is loaded
     before the first change (warm_up); `-j` workers are forked once, first. A change to
@@ -332,7 +332,7 @@ def _settled(folders: list[Path], interval: float) -> dict[str, tuple[int, int]]
     steps), as they are then."""
     now = _files(folders)
     while True:
-        time.sleep(interval / 2)
+        time.sleep(interval)
         later = _files(folders)
         if later == now:
             return now
