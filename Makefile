@@ -215,7 +215,7 @@ serve: all
 REVIEW_PORT ?= 8765
 review: setup
 	@$(MAKE) -s all || echo "make review: some briefs failed (above); serving the others" >&2
-	@$(STAGE) review --source-dir $(SOURCE_DIR) --build $(BUILD_DIR) --port $(REVIEW_PORT) \
+	@$(STAGE) review --source-dir $(SOURCE_DIR) --build $(BUILD_DIR) --port $(REVIEW_PORT) --python $(PY) \
 	  --make-args SCRIPTS='$(SCRIPTS)' QUALITY=$(QUALITY)
 
 xliff: setup

@@ -57,33 +57,45 @@ def watched(source: Path, build: Path, memory: Path, article: Path, *args: str, 
     """`make watch` on a built corpus: seconds from each one-sentence edit of `article` until
     the watcher says it has rebuilt (the first edit, then the median of the others: -j
     workers load what they need at their first job), and the peak RSS of its largest process."""
-    with tempfile.NamedTemporaryFile("r") as rss:
-        watcher = subprocess.Popen(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, "make", "-C", str(REPO), "watch",
-                                    f"SOURCE_DIR={source}", f"BUILD_DIR={build}", f"MEMORY={memory}", f"QUALITY={quality}",
-                                    *args], stdout=subprocess.PIPE, text=True, start_new_session=True)
-        said: list[str] = []
+    watcher = subprocess.Popen(["make", "-C", str(REPO), "watch", f"SOURCE_DIR={source}", f"BUILD_DIR={build}",
+                                f"MEMORY={memory}", f"QUALITY={quality}", *args],
+                               stdout=subprocess.PIPE, text=True, start_new_session=True)
+    said: list[str] = []
 
-        def until_watching() -> None:
-            for line in watcher.stdout:
-                said.append(line)
-                if "watching" in line:
-                    return
-            sys.exit(f"make watch ended:\n{''.join(said)[-3000:]}")
+    def until_watching() -> None:
+        for line in watcher.stdout:
+            said.append(line)
+            if "watching" in line:
+                return
+        sys.exit(f"make watch ended:\n{''.join(said)[-3000:]}")
 
+    until_watching()
+    seconds = []
+    for _ in range(edits):
+        time.sleep(1)
+        edit_one_sentence(article)
+        started = time.perf_counter()
         until_watching()
-        seconds = []
-        for _ in range(edits):
-            time.sleep(1)
-            edit_one_sentence(article)
-            started = time.perf_counter()
-            until_watching()
-            seconds.append(round(time.perf_counter() - started, 2))
-        os.killpg(watcher.pid, signal.SIGINT)
-        watcher.wait()
-        peak = int(rss.read().split()[-1])
+        seconds.append(round(time.perf_counter() - started, 2))
+    peak = group_peak_kb(watcher.pid)
+    os.killpg(watcher.pid, signal.SIGTERM)  # make, the watcher and its workers: it stops at SIGTERM
+    watcher.wait()
     return {"seconds": statistics.median(seconds[1:]), "first_edit": seconds[0], "edits": seconds,
             "peak_rss_mb": round(peak / 1024), "stdout_lines": len(said),
             "translated": max(int(n) for n in re.findall(r"(\d+) translated", "".join(said)))}
+
+
+def group_peak_kb(group: int) -> int:
+    """The largest peak RSS (VmHWM) among the live processes of a process group."""
+    peaks = [0]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == group:
+                status = (stat.parent / "status").read_text()
+                peaks += [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")]
+        except (OSError, ValueError, IndexError):  # a process that ended meanwhile
+            continue
+    return max(peaks)
 
 
 def stage_seconds(build: Path, last_runs: int = 1) -> dict[str, float]:

@@ -265,7 +265,7 @@ def _publish(args: argparse.Namespace) -> str:
 
 def _review(args: argparse.Namespace) -> str:
     from .review import serve
-    serve(args.source_dir, args.build, args.port, args.make_args)
+    serve(args.source_dir, args.build, args.port, args.make_args, args.python)
     return "review server stopped"
 
 
@@ -356,6 +356,7 @@ def parser() -> argparse.ArgumentParser:
     rv.add_argument("--build", type=Path, default=Path("build"))
     rv.add_argument("--port", type=int, default=8765)
     rv.add_argument("--make-args", nargs="*", default=[], help="extra make arguments for rebuilds (VAR=value)")
+    rv.add_argument("--python", default=".venv/bin/python", help="the interpreter as the Makefile names it")
     pub = command("publish", _publish, "build what changed and copy the site into a folder (make publish)")
     pub.add_argument("--dest", type=Path, required=True, help="the published folder")
     pub.add_argument("--source-dir", type=Path, default=Path("source"))

@@ -12,6 +12,7 @@ import os
 import tempfile
 import types
 import typing
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,9 +49,7 @@ def from_dict(cls: Any, data: Any) -> Any:
     """Rebuild a value of type `cls` (dataclasses, lists, dicts, optionals) from JSON data."""
     origin = typing.get_origin(cls)
     if dataclasses.is_dataclass(cls):
-        hints = typing.get_type_hints(cls)
-        return cls(**{f.name: from_dict(hints[f.name], data[f.name])
-                      for f in dataclasses.fields(cls) if f.name in data})
+        return cls(**{name: from_dict(hint, data[name]) for name, hint in _fields(cls) if name in data})
     if origin in (list, tuple):
         (item,) = typing.get_args(cls)[:1]
         return [from_dict(item, x) for x in data]
@@ -63,3 +62,11 @@ def from_dict(cls: Any, data: Any) -> Any:
         inner = [a for a in typing.get_args(cls) if a is not type(None)]
         return from_dict(inner[0], data)
     return data
+
+
+@cache
+def _fields(cls: type) -> list[tuple[str, Any]]:
+    """A dataclass's fields and their types, found once per class: typing.get_type_hints
+    compiles every annotation each time (most of a load's time when done per object)."""
+    hints = typing.get_type_hints(cls)
+    return [(f.name, hints[f.name]) for f in dataclasses.fields(cls)]

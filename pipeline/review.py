@@ -4,7 +4,8 @@ An editor reads a brief row by row, the rows the checks doubt listed first with 
 reasons, rewrites the English where it is wrong and saves. The edited rows (Chinese →
 English) are merged into source/<slug>.corrections.tsv, written in one rename
 (corrections.py), and the Makefile rebuilds that brief, so what the editor opens next
-is the published page and PDFs, made exactly as `make` makes them.
+is the published page and PDFs, made exactly as `make` makes them: by Make's plan, run in
+this process (runner.py), which keeps WeasyPrint loaded from one save to the next.
 
 The server is Flask's (werkzeug), bound to loopback. A page from another site must not
 write corrections through the editor's browser: a save carries a random token that only
@@ -15,8 +16,8 @@ Everything shown goes through the briefs' Jinja environment, which escapes.
 from __future__ import annotations
 
 import contextlib
+import io
 import secrets
-import subprocess
 import threading
 from pathlib import Path
 
@@ -30,7 +31,6 @@ from .quality import Report
 from .render import environment, pdf_name, review_note
 from .scripts import SCRIPTS
 
-REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 TOKEN_HEADER = "X-Review-Token"
 
@@ -41,16 +41,23 @@ def pdf_scripts(make_args: list[str]) -> list[str]:
     return given[-1] if given else list(SCRIPTS)
 
 
-def rebuild_command(source_dir: Path, build: Path, slug: str, make_args: list[str]) -> list[str]:
-    """make, run as `make` is: the brief's page and PDFs, then the index that lists it."""
+def rebuild(source_dir: Path, build: Path, slug: str, make_args: list[str], python: str) -> tuple[int, str]:
+    """The brief's page and PDFs, then the index that lists it, rebuilt as `make` would,
+    in this process and one job at a time (a threaded server forks no workers): the exit
+    status and what the build said."""
+    from .runner import build as run
     brief = build / slug
     targets = [brief / "index.html", *(brief / pdf_name(slug, s) for s in pdf_scripts(make_args))]
-    return ["make", "-C", str(REPO), "-s", f"SOURCE_DIR={source_dir}", f"BUILD_DIR={build}",
-            *make_args, *map(str, targets), "site"]
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+        status = run(python, build, [*map(str, targets), "site"], parallel=1,
+                     make_args=[f"SOURCE_DIR={source_dir}", f"BUILD_DIR={build}", *make_args])
+    return status, said.getvalue()
 
 
-def create_app(source_dir: Path, build: Path, make_args: list[str]) -> Flask:
-    """The review site for the briefs built in `build` from the articles in `source_dir`."""
+def create_app(source_dir: Path, build: Path, make_args: list[str], python: str = ".venv/bin/python") -> Flask:
+    """The review site for the briefs built in `build` from the articles in `source_dir`;
+    `python` is the interpreter as the Makefile's commands name it."""
     source_dir, build = source_dir.resolve(), build.resolve()  # make runs in the repository
     token = secrets.token_urlsafe(32)
     rebuilding = threading.Lock()
@@ -120,20 +127,20 @@ def create_app(source_dir: Path, build: Path, make_args: list[str]) -> Flask:
                 corrections.dump(corrections.merge(corrections.load(path), edits), path)
             except SourceError as err:  # the file was hand-edited into a state it cannot be read in
                 return jsonify(ok=False, error=f"not saved: {err}"), 409
-            made = subprocess.run(rebuild_command(source_dir, build, slug, make_args),
-                                  capture_output=True, text=True)
-        if made.returncode:
-            return jsonify(ok=False, error=f"saved to {path.name}, but the rebuild failed",
-                           log=made.stderr), 500
+            status, said = rebuild(source_dir, build, slug, make_args, python)
+        if status:
+            return jsonify(ok=False, error=f"saved to {path.name}, but the rebuild failed", log=said), 500
         doc, _ = load(slug)
-        return jsonify(ok=True, note=review_note(doc), log=made.stdout + made.stderr), 200
+        return jsonify(ok=True, note=review_note(doc), log=said), 200
 
     return app
 
 
-def serve(source_dir: Path, build: Path, port: int, make_args: list[str]) -> None:
+def serve(source_dir: Path, build: Path, port: int, make_args: list[str], python: str) -> None:
     """Serve the review site on loopback until interrupted (Ctrl-C)."""
-    server = make_server(HOST, port, create_app(source_dir, build, make_args), threaded=True)
+    import weasyprint  # noqa: F401 — loaded now, not at the first save's PDFs
+
+    server = make_server(HOST, port, create_app(source_dir, build, make_args, python), threaded=True)
     print(f"Reviewing the briefs in {build} at http://{HOST}:{server.server_port}/ (Ctrl-C stops)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -70,12 +71,13 @@ class Job:
         return "" if self.stage in WHOLE_BUILD else Path(self.out).parent.name
 
 
-def plan(python: str, targets: list[str]) -> tuple[list[Job], int]:
+def plan(python: str, targets: list[str], make_args: list[str] = ()) -> tuple[list[Job], int]:
     """Make's plan for `targets` (`make -n`, with the caller's variables, which Make passes
-    on in MAKEFLAGS), as jobs; and Make's exit status (non-zero when it could not plan one,
-    e.g. a missing file, which it has already said)."""
-    done = subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets],
-                          stdout=subprocess.PIPE, text=True, env=_planning_env())
+    on in MAKEFLAGS, and `make_args`), as jobs; and Make's exit status (non-zero when it
+    could not plan one, e.g. a missing file, which it has said on this stderr)."""
+    done = subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", "-C", str(HERE.parent),
+                           *make_args, *targets], capture_output=True, text=True, env=_planning_env())
+    sys.stderr.write(done.stderr)
     jobs: list[Job] = []
     prefix = [python, "-m", "pipeline"]
     for line in done.stdout.splitlines():
@@ -249,21 +251,23 @@ def dry_run() -> bool:
     return bool(first) and not first[0].startswith("-") and "n" in first[0]
 
 
-def build(python: str, build_dir: Path, targets: list[str], pool=None) -> int:
-    """`make briefs site`, run here (the jobs in `pool`, if given): the exit status Make
-    would give. Each target is planned once those before it are built, whatever failed:
-    the index (`site`) depends on what the briefs wrote, so Make can plan it only then."""
+def build(python: str, build_dir: Path, targets: list[str], pool=None, make_args: list[str] = (),
+          parallel: int | None = None) -> int:
+    """`make briefs site` (with `make_args`), run here: the exit status Make would give.
+    The jobs run in `pool` if given, else in `parallel` workers (make -jN's, by default).
+    Each target is planned once those before it are built, whatever failed: the index
+    (`site`) depends on what the briefs wrote, so Make can plan it only then."""
     if dry_run():
         return subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets],
                               env=_planning_env()).returncode
     status, progress = 0, None
     try:
         for target in targets:
-            jobs, planned = plan(python, [target])
+            jobs, planned = plan(python, [target], make_args)
             failures = 0
             if jobs:
                 progress = progress or Progress(build_dir / LOG)
-                failures = execute(jobs, progress, workers(), pool)
+                failures = execute(jobs, progress, parallel or workers(), pool)
             status = status or (1 if failures or planned else 0)
     finally:
         if progress:
@@ -273,10 +277,12 @@ def build(python: str, build_dir: Path, targets: list[str], pool=None) -> int:
 
 def watch(python: str, build_dir: Path, source_dir: Path, targets: list[str], interval: float = 0.1) -> int:
     """Build `targets`, then again whenever a file in `source_dir` or templates/ changes,
-    until interrupted (Ctrl-C: status 0). What the builds load stays loaded, and is loaded
+    until interrupted (Ctrl-C or SIGTERM: status 0). What the builds load stays loaded, and is loaded
     before the first change (warm_up); `-j` workers are forked once, first. A change to
     the pipeline's own code restarts the process, which would otherwise build with the
     code it started with."""
+    # Stopped by SIGTERM too (systemd, kill; a job a script put in the background ignores SIGINT).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     parallel = workers()
     pool = _pool(parallel) if parallel > 1 else None
     code = _files([HERE, HERE / "data"])

@@ -131,7 +131,7 @@ def test_files_make_cannot_build_are_named_and_the_others_build(tmp_path: Path) 
 
 def test_make_watch_rebuilds_what_changes_and_goes_on_after_a_bad_file(copied: Build) -> None:
     """make watch: nothing stale at first; a sentence added is the one sentence translated,
-    in the same process; a bad article is named and the briefs stay; Ctrl-C ends it."""
+    in the same process; a bad article is named and the briefs stay; SIGTERM ends it."""
     watcher = subprocess.Popen(["make", "-C", str(REPO), "watch", f"SOURCE_DIR={copied.source}",
                                 f"BUILD_DIR={copied.out}", f"MEMORY={copied.root / 'translation-memory.sqlite3'}"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -158,5 +158,5 @@ def test_make_watch_rebuilds_what_changes_and_goes_on_after_a_bad_file(copied: B
         assert "some briefs failed" in failed and "bad.md" in failed and "Traceback" not in failed
         assert (copied.out / SEEDS[1].stem / "index.html").is_file()
     finally:
-        os.killpg(watcher.pid, signal.SIGINT)
+        os.killpg(watcher.pid, signal.SIGTERM)
         watcher.wait(timeout=30)
