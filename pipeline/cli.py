@@ -210,7 +210,7 @@ def _site(args: argparse.Namespace) -> str:
 
     from .align import AlignedDocument
     from .glossary import BASE
-    from .site import CHECKSUMS, FEED, MANIFEST, PAGE, checksums, entry, manifest, render_feed, render_index
+    from .site import CHECKSUMS, FEED, MANIFEST, PAGE, checksums, entry, manifest, render_feed, render_index, sha256
     entries = []
     for slug in args.slugs:
         folder = args.build / slug
@@ -218,10 +218,11 @@ def _site(args: argparse.Namespace) -> str:
             entries.append(entry(jsonio.load(AlignedDocument, folder / "reviewed.json"), folder, args.scripts))
     jsonio.write_text_atomic(args.build / PAGE, render_index(entries))
     jsonio.write_text_atomic(args.build / FEED, render_feed(entries, args.base_url))
-    listing = manifest(entries, args.build, [BASE, *args.glossary])
+    digests = {p: sha256(args.build / p) for e in entries for p in (e.page, *e.pdfs.values())}
+    listing = manifest(entries, digests, [BASE, *args.glossary])
     jsonio.write_text_atomic(args.build / MANIFEST, json.dumps(listing, ensure_ascii=False, indent=1) + "\n")
-    published = [p for e in entries for p in (e.page, *e.pdfs.values())] + [PAGE, FEED, MANIFEST]
-    jsonio.write_text_atomic(args.build / CHECKSUMS, checksums(args.build, published))
+    digests.update((p, sha256(args.build / p)) for p in (PAGE, FEED, MANIFEST))
+    jsonio.write_text_atomic(args.build / CHECKSUMS, checksums(digests))
     return f"{len(entries)} briefs listed"
 
 

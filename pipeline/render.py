@@ -64,7 +64,6 @@ def environment() -> jinja2.Environment:
                        review_state=review_state)
     env.filters["longdate"] = long_date
     env.filters["english"] = house_style
-    env.globals["date_order_of"] = brief_date_order
     return env
 
 

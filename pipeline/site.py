@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from .align import AlignedDocument
 from .provision import MODEL_BIN_SHA256
-from .render import UNKNOWN_OUTLET, environment, pdf_name, review_note, review_state
+from .render import UNKNOWN_OUTLET, brief_date_order, environment, pdf_name, review_note, review_state
 from .scripts import SCRIPTS, Script
 
 MANIFEST = "manifest.json"
@@ -42,6 +42,7 @@ class Entry:
     lengths: dict[str, int]     # script → the PDF's size in bytes (the feed's enclosure length)
     updated: str                # ISO timestamp: when the brief's inputs last changed
     summary: str                # English of the first paragraph
+    order: str                  # the date order its English is shown in (render.brief_date_order)
 
 
 def is_absolute(base_url: str) -> bool:
@@ -56,7 +57,7 @@ def entry(doc: AlignedDocument, folder: Path, scripts: list[Script]) -> Entry:
     inputs = [Path(p) for p in (doc.source, doc.corrections) if p]
     return Entry(doc, f"{doc.slug}/{PAGE}", {s: f"{doc.slug}/{name}" for s, name in pdfs.items()},
                  {s: (folder / name).stat().st_size for s, name in pdfs.items()},
-                 iso(changed_at(inputs)), lead.en if lead else "")
+                 iso(changed_at(inputs)), lead.en if lead else "", brief_date_order(doc))
 
 
 def iso(seconds: float) -> str:
@@ -136,8 +137,9 @@ def glossary_version(files: list[Path], doc: AlignedDocument) -> str:
     return digest.hexdigest()
 
 
-def manifest(entries: list[Entry], build: Path, glossaries: list[Path]) -> dict[str, object]:
-    """What each published brief is and was made with, and the sha256 of each of its outputs."""
+def manifest(entries: list[Entry], digests: dict[str, str], glossaries: list[Path]) -> dict[str, object]:
+    """What each published brief is and was made with, and the sha256 of each of its
+    outputs (`digests`: path → sha256)."""
     briefs = []
     for e in ordered(entries):
         doc = e.doc
@@ -151,11 +153,11 @@ def manifest(entries: list[Entry], build: Path, glossaries: list[Path]) -> dict[
             "model": {"name": doc.model, "sha256": MODEL_BIN_SHA256},
             "glossary": glossary_version(glossaries, doc),
             "review": {"state": review_state(doc), "note": review_note(doc), "reviewed_rows": reviewed, "rows": rows},
-            "outputs": {path: sha256(build / path) for path in outputs},
+            "outputs": {path: digests[path] for path in outputs},
         })
     return {"briefs": briefs}
 
 
-def checksums(build: Path, paths: list[str]) -> str:
-    """`sha256sum -c` input for the published files (paths relative to `build`)."""
-    return "".join(f"{sha256(build / p)}  {p}\n" for p in paths)
+def checksums(digests: dict[str, str]) -> str:
+    """`sha256sum -c` input for the published files (path → sha256, paths relative to the build folder)."""
+    return "".join(f"{digest}  {path}\n" for path, digest in digests.items())
