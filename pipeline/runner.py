@@ -225,8 +225,8 @@ def execute(jobs: list[Job], progress: Progress, parallel: int = 1, pool=None) -
     return len(failed)
 
 
-def _pool(parallel: int):
-    return multiprocessing.get_context("fork").Pool(parallel)
+def _pool(parallel: int, initializer=None):
+    return multiprocessing.get_context("fork").Pool(parallel, initializer)
 
 
 def shell(line: str) -> None:
@@ -278,13 +278,14 @@ def build(python: str, build_dir: Path, targets: list[str], pool=None, make_args
 def watch(python: str, build_dir: Path, source_dir: Path, targets: list[str], interval: float = 0.1) -> int:
     """Build `targets`, then again whenever a file in `source_dir` or templates/ changes,
     until interrupted (Ctrl-C or SIGTERM: status 0). What the builds load stays loaded, and is loaded
-    before the first change (warm_up); `-j` workers are forked once, first. A change to
+    before the first change (warm_up), by each of the `-j` workers too, forked once, first. A change to
     the pipeline's own code restarts the process, which would otherwise build with the
     code it started with."""
-    # Stopped by SIGTERM too (systemd, kill; a job a script put in the background ignores SIGINT).
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     parallel = workers()
-    pool = _pool(parallel) if parallel > 1 else None
+    pool = _pool(parallel, warm_up) if parallel > 1 else None
+    # Stopped by SIGTERM too (systemd, kill; a job a script put in the background ignores
+    # SIGINT); set after the fork, so that the workers end at it as they always do.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     code = _files([HERE, HERE / "data"])
     watched = [source_dir, HERE.parent / "templates"]
     try:
