@@ -36,6 +36,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from tqdm import tqdm
 
@@ -275,17 +276,18 @@ def build(python: str, build_dir: Path, targets: list[str], pool=None, make_args
     return status
 
 
-def watch(python: str, build_dir: Path, source_dir: Path, targets: list[str], interval: float = 0.1) -> int:
+def watch(python: str, build_dir: Path, source_dir: Path, targets: list[str], interval: float = 0.1) -> NoReturn:
     """Build `targets`, then again whenever a file in `source_dir` or templates/ changes,
-    until interrupted (Ctrl-C or SIGTERM: status 0). What the builds load stays loaded, and is loaded
-    before the first change (warm_up), by each of the `-j` workers too, forked once, first. A change to
-    the pipeline's own code restarts the process, which would otherwise build with the
-    code it started with."""
+    until interrupted (Ctrl-C or SIGTERM: the process ends, status 0). What the builds
+    load stays loaded, and is loaded before the first change (warm_up), by each of the
+    `-j` workers too, forked once, first. A change to the pipeline's own code restarts the
+    process, which would otherwise build with the code it started with."""
     parallel = workers()
     pool = _pool(parallel, warm_up) if parallel > 1 else None
-    # Stopped by SIGTERM too (systemd, kill; a job a script put in the background ignores
-    # SIGINT); set after the fork, so that the workers end at it as they always do.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # Set after the fork: the workers end at a signal as they always do.
+    signal.signal(signal.SIGTERM, _stop)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _stop)
     code = _files([HERE, HERE / "data"])
     watched = [source_dir, HERE.parent / "templates"]
     try:
@@ -299,15 +301,30 @@ def watch(python: str, build_dir: Path, source_dir: Path, targets: list[str], in
             while _files(watched) == seen:
                 if _files([HERE, HERE / "data"]) != code:
                     print(f"{'watching':>11}  the pipeline's code changed: starting again", flush=True)
-                    if pool:
-                        pool.terminate()
+                    _end_workers()
                     os.execv(sys.executable, [sys.executable, "-m", "pipeline", *sys.argv[1:]])
                 time.sleep(interval)
     except KeyboardInterrupt:
-        return 0
-    finally:
-        if pool:
-            pool.terminate()
+        # Ended at once, as a build ends (__main__): the pool's own clean-up would wait
+        # forever on a queue lock held by a worker that the same signal ended.
+        _end_workers()
+        sys.stdout.flush()
+        os._exit(0)
+
+
+def _stop(signum: int, frame: object) -> None:
+    """The first SIGTERM or Ctrl-C stops the watch (systemd and kill send SIGTERM; a job a
+    script put in the background ignores SIGINT); any later one (make passes its SIGTERM on
+    to the watch) is ignored, so that the watch ends as it should."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def _end_workers() -> None:
+    """Kill the -j workers (Pool.terminate waits on them, and can wait forever; see watch)."""
+    for child in multiprocessing.active_children():
+        child.kill()
 
 
 def warm_up() -> None:
