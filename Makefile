@@ -34,22 +34,16 @@ endif
 BASE_URL   ?= ./
 DEBS       := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
 
-TYPES   := md markdown txt html htm docx odt rst
-# Windows and word processors write extensions in capitals too (ARTICLE.DOCX).
-EXTS    := $(TYPES) $(shell echo $(TYPES) | tr a-z A-Z)
-# The files of source/ (not hidden ones), a space in a name shown as "?": Make splits
-# words at spaces, so such a file cannot be built, and is named as an error instead.
-FILES   := $(shell find $(SOURCE_DIR) -maxdepth 1 -type f ! -name '.*' -printf '%f\n' 2>/dev/null | LC_ALL=C sort | tr ' ' '?')
-SPACED  := $(foreach f,$(FILES),$(if $(findstring ?,$(f)),$(f)))
-ARTICLES := $(filter $(addprefix %.,$(EXTS)),$(filter-out $(SPACED),$(FILES)))
-# Two files for one slug (a.md and a.docx): neither is built, both are named as an error,
-# and the other briefs build.
-DUPLICATED := $(sort $(foreach a,$(ARTICLES),$(if $(word 2,$(filter $(basename $(a)).%,$(ARTICLES))),$(basename $(a)))))
-SOURCES := $(addprefix $(SOURCE_DIR)/,$(foreach a,$(ARTICLES),$(if $(filter $(basename $(a)),$(DUPLICATED)),,$(a))))
-SLUGS   := $(basename $(notdir $(SOURCES)))
-# Anything else in source/ but the glossary and corrections is not read: `make` names it
-# as an error (a .doc or a .pdf someone dropped in is not skipped in silence).
-NOT_ARTICLES := $(filter-out $(ARTICLES) $(SPACED) glossary.tsv %.corrections.tsv,$(FILES))
+# The articles of SOURCE_DIR whose file names are proved safe (pipeline/sources.py, run
+# by the system Python: it needs only its standard library). Make never lists the folder
+# itself: a name holding a quote, a "$" or a space would reach the shell through it. Every
+# other file there (an unsafe name, a .pdf, two files for one slug, a symbolic link) is
+# named as an error by the build, and the other briefs build.
+ARTICLES := $(shell $(PYTHON) -I pipeline/sources.py '$(SOURCE_DIR)')
+SOURCES  := $(addprefix $(SOURCE_DIR)/,$(ARTICLES))
+SLUGS    := $(basename $(ARTICLES))
+# Each slug's source file, for the read rule: SOURCE_OF_<slug> = source/<slug>.<ext>.
+$(foreach a,$(ARTICLES),$(eval SOURCE_OF_$(basename $(a)) := $(SOURCE_DIR)/$(a)))
 
 SETUP   := $(VENV)/.installed $(VENV)/.debs $(VENV)/.model
 STAGE    = $(PY) -m pipeline
@@ -78,10 +72,7 @@ $(shell { [ "$$(cat $(SITE_STAMP) 2>/dev/null)" = '$(SITE_IS)' ] || echo '$(SITE
 # plan a process per command, as plain Make.
 all: setup
 	@+status=0; \
-	$(foreach f,$(NOT_ARTICLES),status=1; echo "error: $(SOURCE_DIR)/$(f): not an article: the types read are $(addprefix .,$(TYPES)) (save a .doc as .docx, a PDF's text as .txt)" >&2;) \
-	$(foreach f,$(SPACED),status=1; echo "error: $(SOURCE_DIR)/$(subst ?, ,$(f)): a space in the file name, which make cannot build: rename it ($(subst ?,-,$(f)))" >&2;) \
-	$(foreach s,$(DUPLICATED),status=1; echo "error: $(SOURCE_DIR)/$(s).*: two files for one brief ($(filter $(s).%,$(ARTICLES))): neither is built; rename or remove one" >&2;) \
-	$(STAGE) build --python $(PY) --build $(BUILD_DIR) briefs site || status=$$?; \
+	$(STAGE) build --python $(PY) --build $(BUILD_DIR) --source-dir '$(SOURCE_DIR)' briefs site || status=$$?; \
 	if [ $$status -ne 0 ]; then echo "make: some briefs failed; see the errors above" >&2; fi; \
 	exit $$status
 
@@ -90,9 +81,9 @@ briefs: $(PAGES) $(PDFS)
 # make watch: build, then build again whenever a file in SOURCE_DIR or templates/ changes,
 # in one process that keeps the model, the dictionaries and WeasyPrint loaded, so that an
 # edit is rebuilt in its own time only (Ctrl-C stops). Files that are no articles are named
-# by `make`, not here.
+# at each build, as `make` names them.
 watch: setup
-	@+$(STAGE) watch --python $(PY) --build $(BUILD_DIR) --source-dir $(SOURCE_DIR) briefs site
+	@+$(STAGE) watch --python $(PY) --build $(BUILD_DIR) --source-dir '$(SOURCE_DIR)' briefs site
 
 site: $(BUILD_DIR)/index.html
 
@@ -126,11 +117,9 @@ $(VENV)/.model: | $(VENV)/.installed
 	@touch $@
 
 # --- one article: each stage's JSON under build/<slug>/ -------------------------------
-define READ_RULE
-$(BUILD_DIR)/%/document.json: $(SOURCE_DIR)/%.$(1) $(call CODE,read) pipeline/document.py | $(SETUP)
-	@$$(STAGE) read $$< $$@
-endef
-$(foreach e,$(EXTS),$(eval $(call READ_RULE,$(e))))
+.SECONDEXPANSION:
+$(BUILD_DIR)/%/document.json: $$(SOURCE_OF_$$*) $(call CODE,read) pipeline/document.py | $(SETUP)
+	@$(STAGE) read $< $@
 
 $(BUILD_DIR)/%/scripts.json: $(BUILD_DIR)/%/document.json $(call CODE,scripts)
 	@$(STAGE) scripts $< $@
@@ -165,7 +154,6 @@ $(shell for s in $(SLUGS); do mkdir -p $(BUILD_DIR)/$$s; f=$(BUILD_DIR)/$$s/.cor
   want=absent; [ -f $(SOURCE_DIR)/$$s.corrections.tsv ] && want=present; have=; \
   [ -f $$f ] && read -r have < $$f; [ "$$have" = "$$want" ] || echo $$want > $$f; done)
 
-.SECONDEXPANSION:
 $(BUILD_DIR)/%/reviewed.json: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/.corrections $$(wildcard $$(call CORRECTIONS,$$*)) $(call CODE,corrections) pipeline/quality.py $(TERMS) $(GLOSSARIES)
 	@$(STAGE) corrections $< $@ $(if $(wildcard $(call CORRECTIONS,$*)),--corrections $(call CORRECTIONS,$*)) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 

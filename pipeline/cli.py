@@ -282,7 +282,7 @@ def _doctor(args: argparse.Namespace) -> str:
 
 def _build(args: argparse.Namespace) -> str | None:
     from .runner import build
-    status = build(args.python, args.build, args.targets)
+    status = build(args.python, args.build, args.targets, source_dir=args.source_dir)
     if status:
         raise SystemExit(status)  # each failure has said what it was: no line more
     return None  # the runner has said what it built
@@ -371,6 +371,7 @@ def parser() -> argparse.ArgumentParser:
                  "(make runs this): the model loaded once, all stale articles' sentences batched")
     bd.add_argument("--build", type=Path, default=Path("build"), help="the build folder (for build.log)")
     bd.add_argument("--python", default=".venv/bin/python", help="the interpreter as the Makefile names it")
+    bd.add_argument("--source-dir", type=Path, help="the folder of articles: its files that are not built are named")
     bd.add_argument("targets", nargs="*", default=["briefs"], help="make targets to plan")
     wa = command("watch", _watch, "build as `build` does, then again whenever a file of the source folder or "
                  "templates/ changes, keeping the model, dictionaries and WeasyPrint loaded (make watch)")

@@ -12,6 +12,13 @@ Text formats are decoded here, not by pandoc (which reads only UTF-8): a byte or
 names the encoding (UTF-8, UTF-16LE, UTF-16BE); otherwise UTF-8, else GB18030 or Big5,
 whichever reads as Chinese (`decode`). Line ends become LF and control characters are
 dropped (`normalise`) before pandoc sees the text. DOCX and ODT carry their own encoding.
+
+An article comes from a stranger (a stringer's DOCX, a wire's HTML), so pandoc reads it
+in its sandbox: it opens no other file (reStructuredText's `include`, `csv-table :file:`)
+and fetches no address (an HTML `<iframe src>`), whatever the format; what it was refused
+is named in a warning and the brief is built from the file's own text (`_refused`). No
+file, and no article read from it, may be larger than any news article is (`_check_size`,
+`_check_length`), and pandoc's heap is capped: a small DOCX can unzip to a gigabyte.
 """
 from __future__ import annotations
 
@@ -21,6 +28,7 @@ import functools
 import json
 import re
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -35,6 +43,22 @@ MARKDOWN = "markdown-smart-citations+east_asian_line_breaks"
 # pandoc reads a long article in well under a second; a file it is still reading after
 # this long would never finish (see _pandoc).
 PANDOC_SECONDS = 60
+# Limits on what no news article is. A long feature runs to 10,000–20,000 characters (the
+# seeds have 2,300); a 20 MB text ran for 10 minutes to 6.3 GB in the align stage before it
+# was stopped. Text files: 16 MB of Markdown took pandoc 7 s and 260 MB, so the byte limit
+# leaves room for a wire's HTML page, markup and all. DOCX and ODT: their XML parts as the
+# zip declares them, images apart; pandoc needs some 25 times the XML in memory (5 MB of
+# paragraphs: 270 MB, 40 MB: 1.1 GB), and 20 MB is several times what Word writes for
+# 60,000 characters. Whatever the zip declares, pandoc's heap is capped (a zip can lie).
+MAX_CHARACTERS = 60_000
+MAX_TEXT_BYTES = 10_000_000
+MAX_UNZIPPED_BYTES = 20_000_000
+PANDOC_HEAP_MB = 1024
+# pandoc's sandbox says what it did not read in warnings like these (pandoc 3.x).
+REFUSED = re.compile(r"^\[WARNING\] Could not (?:load include file|fetch resource) (\S+?)(?::?\s|$)",
+                     re.MULTILINE)
+# … and this error where a reader cannot go on without it (reStructuredText's csv-table :file:).
+SANDBOXED = re.compile(r"^(?:File )?(\S+) not found in resource path", re.MULTILINE)
 FORMATS = {
     ".md": MARKDOWN,
     ".markdown": MARKDOWN,
@@ -122,6 +146,7 @@ def read(path: Path) -> Document:
     if fmt is None:
         raise SourceError(str(path), f"unsupported file type {path.suffix!r} "
                           f"(use one of {', '.join(sorted(FORMATS))})")
+    _check_size(path)
     try:
         if path.suffix.lower() in TEXT_FORMATS:
             ast = json.loads(_pandoc(path, fmt, normalise(_decode_file(path)[0]).encode("utf-8")))
@@ -129,27 +154,71 @@ def read(path: Path) -> Document:
             ast = json.loads(_pandoc(path, fmt))
             if fmt == "odt" and (title := _odt_title(path)):
                 ast = _title_paragraph_as_title(ast, title)
-        return from_ast(ast, path)
+        return _check_length(from_ast(ast, path))
     except RecursionError:
         # Python's limit (json and the walk below), reached by some thousand nested
         # quotes or lists: no article is built that way, so refuse it as bad input.
         raise SourceError(str(path), "quotes, lists or emphasis nested too deeply to read") from None
 
 
+def _check_size(path: Path) -> None:
+    """Refuse a file larger than any article before anything reads it: a text file by its
+    bytes, a DOCX or ODT by the XML its zip declares (a zip pandoc cannot open, it names)."""
+    size = path.stat().st_size
+    if path.suffix.lower() in TEXT_FORMATS and size > MAX_TEXT_BYTES:
+        raise SourceError(str(path), f"{size / 1e6:.1f} MB of text, larger than any news article: "
+                                     f"at most {MAX_TEXT_BYTES / 1e6:.0f} MB are read")
+    if path.suffix.lower() in TEXT_FORMATS:
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(i.file_size for i in archive.infolist() if i.filename.endswith(".xml"))
+    except (OSError, zipfile.BadZipFile):
+        return
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise SourceError(str(path), f"its XML unzips to {unzipped / 1e6:.0f} MB, larger than any news "
+                                     f"article: at most {MAX_UNZIPPED_BYTES / 1e6:.0f} MB are read")
+
+
+def _check_length(doc: Document) -> Document:
+    """`doc`, if its text is no longer than any news article's (MAX_CHARACTERS)."""
+    length = len(doc.meta.title) + sum(len(b.text) + len(b.credit) for b in doc.blocks)
+    if length > MAX_CHARACTERS:
+        raise SourceError(doc.source, f"{length:,} characters of text, more than any news article: "
+                                      f"at most {MAX_CHARACTERS:,} are built (split it into articles)")
+    return doc
+
+
 def _pandoc(path: Path, fmt: str, text: bytes | None = None) -> str:
     """pandoc's JSON AST of `text` (else of the file itself), from the pandoc pypandoc
-    ships. Run directly rather than through pypandoc.convert_*, which has no time limit:
-    one pathological file (jgm/pandoc#1735) would stall a scheduled build and, through
-    make publish's lock, every run after it."""
-    command = [pypandoc.get_pandoc_path(), f"--from={fmt}", "--to=json", *([] if text is not None else [str(path)])]
+    ships, in its sandbox and with its heap capped. Run directly rather than through
+    pypandoc.convert_*, which has no time limit: one pathological file (jgm/pandoc#1735)
+    would stall a scheduled build and, through make publish's lock, every run after it."""
+    command = [pypandoc.get_pandoc_path(), "+RTS", f"-M{PANDOC_HEAP_MB}m", "-RTS", "--sandbox",
+               f"--from={fmt}", "--to=json", *([] if text is not None else [str(path)])]
     try:
         done = subprocess.run(command, input=text, capture_output=True, timeout=PANDOC_SECONDS)
     except subprocess.TimeoutExpired:
         raise SourceError(str(path), f"pandoc did not finish reading it in {PANDOC_SECONDS} s") from None
+    message = done.stderr.decode("utf-8", "replace")
+    if "Heap exhausted" in message:
+        raise SourceError(str(path), f"pandoc needed more than {PANDOC_HEAP_MB} MB of memory to read it: "
+                                     "larger than any news article")
+    if done.returncode != 0 and (outside := SANDBOXED.search(message)):
+        raise SourceError(str(path), f"it asks for {outside.group(1)}, which is not read: "
+                                     "an article is read from its own file only")
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace")
         raise SourceError(str(path), f"pandoc could not read it: {_first_lines(message)}")
+    _refused(path, message)
     return done.stdout.decode("utf-8")
+
+
+def _refused(path: Path, message: str) -> None:
+    """Warn of what pandoc's sandbox kept the article from reading: other files and
+    addresses are never part of an article, so the brief is built from its own text."""
+    for target in dict.fromkeys(REFUSED.findall(message)):
+        print(f"warning: {path}: not read: {target} (an article is read from its own file only)",
+              file=sys.stderr)
 
 
 def _odt_title(path: Path) -> str:

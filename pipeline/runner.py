@@ -253,15 +253,16 @@ def dry_run() -> bool:
 
 
 def build(python: str, build_dir: Path, targets: list[str], pool=None, make_args: list[str] = (),
-          parallel: int | None = None) -> int:
+          parallel: int | None = None, source_dir: Path | None = None) -> int:
     """`make briefs site` (with `make_args`), run here: the exit status Make would give.
     The jobs run in `pool` if given, else in `parallel` workers (make -jN's, by default).
     Each target is planned once those before it are built, whatever failed: the index
-    (`site`) depends on what the briefs wrote, so Make can plan it only then."""
+    (`site`) depends on what the briefs wrote, so Make can plan it only then. The files
+    of `source_dir` that Make does not build are named first, and fail the build."""
     if dry_run():
         return subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets],
                               env=_planning_env()).returncode
-    status, progress = 0, None
+    status, progress = refused(source_dir) if source_dir else 0, None
     try:
         for target in targets:
             jobs, planned = plan(python, [target], make_args)
@@ -274,6 +275,16 @@ def build(python: str, build_dir: Path, targets: list[str], pool=None, make_args
         if progress:
             progress.close()
     return status
+
+
+def refused(source_dir: Path) -> int:
+    """Name on stderr each file of `source_dir` that is not an article Make builds
+    (sources.scan): 1 if there is any, else 0."""
+    from .sources import scan
+    problems = scan(source_dir)[1]
+    for line in problems:
+        print(line, file=sys.stderr, flush=True)
+    return 1 if problems else 0
 
 
 def watch(python: str, build_dir: Path, source_dir: Path, targets: list[str], interval: float = 0.1) -> NoReturn:
@@ -295,7 +306,7 @@ def watch(python: str, build_dir: Path, source_dir: Path, targets: list[str], in
         while True:
             seen = _settled(watched, interval)
             started = time.perf_counter()
-            status = build(python, build_dir, targets, pool)
+            status = build(python, build_dir, targets, pool, source_dir=source_dir)
             print(f"{'watching':>11}  {source_dir}: {'built' if status == 0 else 'some briefs failed'} "
                   f"in {time.perf_counter() - started:.1f} s; Ctrl-C stops", flush=True)
             while _files(watched) == seen:

@@ -122,7 +122,8 @@ def test_files_make_cannot_build_are_named_and_the_others_build(tmp_path: Path) 
     result = make(source, tmp_path / "build")
     assert result.returncode != 0
     assert f"{source}/scan.pdf: not an article" in result.stderr
-    assert f"{source}/has space.md: a space in the file name" in result.stderr
+    assert f"{source}/'has space.md': a file name make cannot build safely" in result.stderr
+    assert "(rename it has-space.md)" in result.stderr
     assert f"{source}/twice.*: two files for one brief (twice.md twice.txt)" in result.stderr
     assert (tmp_path / "build" / "GOOD" / "index.html").is_file()
     assert not (tmp_path / "build" / "twice").exists() and not (tmp_path / "build" / "has").exists()
