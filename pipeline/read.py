@@ -125,9 +125,11 @@ KOREAN_SHARE = 0.8
 KOREAN_SPACES = 0.1  # word spaces per Hangul syllable; Korean words average 3–4 syllables
 HANGUL = "\uac00-\ud7a3"
 WORD_SPACE = re.compile(f"(?<=[{HANGUL}]) (?=[{HANGUL}])")
-# C0 controls except tab and LF (CR is turned into LF first), DEL and C1: never article
-# text, and pandoc keeps some of them (a NUL, an ESC) in the AST.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and LF (CR is turned into LF first), DEL and C1, and the two
+# noncharacters XML cannot carry either: never article text. pandoc keeps some of them (a
+# NUL, an ESC) in the AST, and makes them of character references (&#x1b;, &#1;), which a
+# feed reader would then refuse (the feed is XML) and a terminal obey.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 class EncodingError(ValueError):
@@ -149,9 +151,9 @@ def read(path: Path) -> Document:
     _check_size(path)
     try:
         if path.suffix.lower() in TEXT_FORMATS:
-            ast = json.loads(_pandoc(path, fmt, normalise(_decode_file(path)[0]).encode("utf-8")))
+            ast = _printable(json.loads(_pandoc(path, fmt, normalise(_decode_file(path)[0]).encode("utf-8"))))
         else:
-            ast = json.loads(_pandoc(path, fmt))
+            ast = _printable(json.loads(_pandoc(path, fmt)))
             if fmt == "odt" and (title := _odt_title(path)):
                 ast = _title_paragraph_as_title(ast, title)
         return _check_length(from_ast(ast, path))
@@ -159,6 +161,17 @@ def read(path: Path) -> Document:
         # Python's limit (json and the walk below), reached by some thousand nested
         # quotes or lists: no article is built that way, so refuse it as bad input.
         raise SourceError(str(path), "quotes, lists or emphasis nested too deeply to read") from None
+
+
+def _printable(node: Any) -> Any:
+    """pandoc's AST with no control character in any of its strings (see CONTROL)."""
+    if isinstance(node, str):
+        return CONTROL.sub("", node)
+    if isinstance(node, dict):
+        return {key: _printable(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_printable(item) for item in node]
+    return node
 
 
 def _check_size(path: Path) -> None:

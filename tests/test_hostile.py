@@ -9,17 +9,21 @@ import http.server
 import os
 import threading
 import zipfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from pipeline import read as reader
 from pipeline.errors import SourceError
+from pipeline.read import CONTROL
 from pipeline.sources import TYPES, scan
 
 from .conftest import REPO, make
 
 SECRET = "TOP-SECRET-不可外洩-4711"
+CONTROL_REFERENCES = ("<html><head><title>港口&#x1b;[2J消息&#1;</title></head><body>"
+                      "<p>當地政府&#0;宣布&#x7f;將在明年&#xFFFE;擴建港口。</p></body></html>")
 ARTICLE = "---\ntitle: 港口消息\n---\n\n當地政府宣布將在明年擴建港口。\n"
 
 
@@ -109,6 +113,7 @@ def test_a_file_name_runs_no_command_and_the_other_briefs_build(tmp_path: Path) 
     for name in hostile:
         (source / name).write_text("台北市政府今天宣布。\n", encoding="utf-8")
     (source / "good.md").write_text(ARTICLE, encoding="utf-8")
+    (source / "refs.html").write_text(CONTROL_REFERENCES, encoding="utf-8")
     result = make(source, out, "BASE_URL=./")
     assert result.returncode != 0
     for planted in ("PWNED3", "PWNED4", "PWNED5"):
@@ -117,7 +122,19 @@ def test_a_file_name_runs_no_command_and_the_other_briefs_build(tmp_path: Path) 
         assert f"{source}/{ascii(name)}: a file name make cannot build safely" in result.stderr, name
     assert "\x1b" not in result.stderr  # the terminal is not rewritten by a name
     assert (out / "good" / "index.html").is_file()
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["good"]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["good", "refs"]
+    # Control characters made of character references reach neither the page nor the feed,
+    # which an XML parser still reads.
+    assert not CONTROL.search((out / "refs" / "index.html").read_text(encoding="utf-8"))
+    summaries = [e.text for e in ET.parse(out / "feed.xml").getroot().iter("{http://www.w3.org/2005/Atom}summary")]
+    assert sorted(summaries) == ["港口[2J消息", "港口消息"]
+
+
+def test_character_references_make_no_control_characters(tmp_path: Path) -> None:
+    article = tmp_path / "refs.html"
+    article.write_text(CONTROL_REFERENCES, encoding="utf-8")
+    doc = reader.read(article)
+    assert (doc.meta.title, _text(doc)) == ("港口[2J消息", "港口[2J消息當地政府宣布將在明年擴建港口。")
 
 
 def test_links_and_special_files_in_the_source_folder_are_named(tmp_path: Path, secret: Path) -> None:
