@@ -250,8 +250,8 @@ def _import(args: argparse.Namespace) -> str:
 
 def _publish(args: argparse.Namespace) -> str:
     from .publish import Busy, locked_publish
-    from .read import FORMATS
-    slugs = sorted({p.stem for p in args.source_dir.iterdir() if p.suffix.lower() in FORMATS}) if args.source_dir.is_dir() else []
+    from .sources import scan
+    slugs = [Path(name).stem for name in scan(args.source_dir)[0]]  # make builds these; it names the rest
     try:
         result = locked_publish(args.dest.resolve(), args.build.resolve(), args.base_url,
                                 [f"SOURCE_DIR={args.source_dir.resolve()}", *args.make_args], slugs)

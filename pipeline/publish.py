@@ -10,16 +10,26 @@ each to a temporary name and renamed into place, so a reader never sees half a f
 and a run with nothing new touches nothing. The index, feed, manifest and SHA256SUMS
 go last, so they never point at a brief that is not there yet. Files that an earlier
 run published and that are no longer listed (an article taken out) are removed.
+
+DEST is trusted no further than publish wrote it (see Dest): a name in either SHA256SUMS
+that could lead outside its folder, or a symlink where DEST has a folder or its
+SHA256SUMS, stops the run before anything is written, and temporary files that a killed
+run left are removed by the next.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
 import re
+import secrets
 import shutil
+import stat
 import subprocess
-import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +39,10 @@ from .site import CHECKSUMS, FEED, MANIFEST, PAGE, is_absolute
 REPO = Path(__file__).resolve().parent.parent
 LOCK = ".publish.lock"
 SITE_FILES = (PAGE, FEED, MANIFEST)  # copied after the briefs they list
+TMP_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # tempfile.mkstemp's, so older runs' leftovers match too
+TMP = re.compile(rf"\.(.+)\.[{TMP_CHARS}]{{8}}\.tmp")  # .<name>.XXXXXXXX.tmp: Dest.write's temporary files
+FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK  # O_NONBLOCK: a FIFO planted in DEST cannot stall the run
 
 
 @dataclass
@@ -37,59 +51,263 @@ class Published:
     ok: bool             # every article built
 
 
-def read_sums(path: Path) -> dict[str, str]:
-    """path → sha256 from a SHA256SUMS file; none if it does not exist."""
-    if not path.is_file():
-        return {}
+def _inside(name: str) -> bool:
+    """Whether a name from a SHA256SUMS file stays inside its folder: relative, with no
+    empty, "." or ".." part (an absolute name or one with ".." could lead anywhere)."""
+    return "\0" not in name and all(part not in ("", ".", "..") for part in name.split("/"))
+
+
+def parse_sums(text: str, where: Path) -> dict[str, str]:
+    """path → sha256 from the text of the SHA256SUMS file `where`; a name that could lead
+    outside its folder is an error, raised before anything is copied or removed."""
     sums = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         digest, _, name = line.partition("  ")
+        if not _inside(name):
+            raise SourceError(f"{where}:{number}", f"{name!r} is not a path inside the folder (absolute, or "
+                                                   "with an empty, . or .. part): refused, nothing published")
         sums[name] = digest
     return sums
+
+
+def read_sums(path: Path) -> dict[str, str]:
+    """path → sha256 from the build's SHA256SUMS file; none if it does not exist."""
+    return parse_sums(path.read_text(encoding="utf-8"), path) if path.is_file() else {}
 
 
 def _sha256(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
-def _copy(source: Path, target: Path) -> None:
-    """Copy in one rename: the target is the old file or the new one, never half of either."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
+def _split(name: str) -> tuple[tuple[str, ...], str]:
+    """"a/b/c.pdf" → (("a", "b"), "c.pdf"): the folders on the way, then the file."""
+    *folders, base = name.split("/")
+    return tuple(folders), base
+
+
+def _link(folder: int, name: str) -> str | None:
+    """Where `name` in the open folder points if it is a symlink, else None."""
     try:
-        shutil.copyfile(source, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return os.readlink(name, dir_fd=folder)
+    except OSError:  # not a link (EINVAL), or gone
+        return None
+
+
+def _linked(path: Path, target: str) -> SourceError:
+    return SourceError(str(path), f"a symlink (to {target}): publish reads, writes and deletes "
+                                  "nothing through a link in DEST")
+
+
+class Dest:
+    """DEST, reached only through real folders inside it.
+
+    Every folder on the way to a file is opened relative to the one before without following
+    a symlink, and files are read, made, renamed and removed relative to their open folder.
+    Resolving a path and then using it would leave a gap in which a folder can be swapped
+    for a link; this way a link in DEST, planted before the run or during it, makes publish
+    stop with an error naming it but never read, write or delete anything outside DEST.
+    DEST itself is the operator's choice: a link to it is followed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as err:
+            raise SourceError(f"DEST {path}", "not a folder (a file is in the way)") from err
+        except OSError as err:  # err.filename: the folder that could not be made
+            raise SourceError(f"DEST {path}", f"cannot write into {Path(err.filename).parent}: "
+                                              f"{err.strerror.lower()}") from err
+        with self._reported(f"cannot open {path}"):
+            self.fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+
+    def __enter__(self) -> Dest:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)
+
+    @contextmanager
+    def _reported(self, what: str) -> Iterator[None]:
+        """An OSError inside becomes a SourceError naming DEST, what publish was doing and why it failed."""
+        try:
+            yield
+        except OSError as err:
+            raise SourceError(f"DEST {self.path}", f"{what}: {err.strerror.lower()}") from err
+
+    def _step(self, parent: int, name: str, path: Path, create: bool) -> int | None:
+        """The folder `name` (at `path`) in the open folder `parent`, made if `create`; None if absent."""
+        try:
+            return os.open(name, FOLDER, dir_fd=parent)
+        except FileNotFoundError:
+            if not create:
+                return None
+        except NotADirectoryError as err:  # what O_NOFOLLOW with O_DIRECTORY gives for a link too
+            target = _link(parent, name)
+            raise (_linked(path, target) if target is not None else
+                   SourceError(str(path), "a file where publish needs a folder")) from err
+        with self._reported(f"cannot write into {path.parent}"):
+            os.mkdir(name, 0o755, dir_fd=parent)
+            return os.open(name, FOLDER, dir_fd=parent)
+
+    def folder(self, parts: tuple[str, ...], create: bool) -> int | None:
+        """An open descriptor of the folder DEST/parts (the caller closes it), made if
+        `create`, else None if it does not exist; a link or a file on the way is refused."""
+        with self._reported(f"cannot open {self.path.joinpath(*parts)}"):
+            fd = os.dup(self.fd)
+            for depth, part in enumerate(parts, 1):
+                try:
+                    child = self._step(fd, part, self.path.joinpath(*parts[:depth]), create)
+                finally:
+                    os.close(fd)
+                if child is None:
+                    return None
+                fd = child
+            return fd
+
+    def read(self, name: str) -> bytes | None:
+        """DEST/name's bytes if it is a regular file; None if it is absent or anything else
+        (a link is not followed, a FIFO not waited on)."""
+        parts, base = _split(name)
+        folder = self.folder(parts, create=False)
+        if folder is None:
+            return None
+        try:
+            with self._reported(f"cannot read {self.path / name}"):
+                try:
+                    fd = os.open(base, FILE, dir_fd=folder)
+                except OSError as err:
+                    if err.errno in (errno.ENOENT, errno.ELOOP):  # ELOOP: a link
+                        return None
+                    raise
+                with os.fdopen(fd, "rb") as file:
+                    return file.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
+        finally:
+            os.close(folder)
+
+    def sha256(self, name: str) -> str | None:
+        """sha256 of DEST/name if it is a regular file, else None, which no built file matches:
+        a link is replaced by the built file, never taken for it."""
+        data = self.read(name)
+        return None if data is None else hashlib.sha256(data).hexdigest()
+
+    def sums(self) -> dict[str, str]:
+        """DEST/SHA256SUMS as an earlier run wrote it. What it lists may be removed, so a link
+        in its place is refused rather than taken for a missing file."""
+        target = _link(self.fd, CHECKSUMS)
+        if target is not None:
+            raise _linked(self.path / CHECKSUMS, target)
+        try:
+            return parse_sums((self.read(CHECKSUMS) or b"").decode("utf-8"), self.path / CHECKSUMS)
+        except UnicodeDecodeError as err:
+            raise SourceError(str(self.path / CHECKSUMS), "not UTF-8 text: publish did not write it") from err
+
+    def check(self, name: str) -> None:
+        """Refuse now, before anything is written, a link or a file where a folder of DEST/name is."""
+        folder = self.folder(_split(name)[0], create=False)
+        if folder is not None:
+            os.close(folder)
+
+    def write(self, name: str, source: Path) -> None:
+        """Copy `source` to DEST/name in one rename: the target is the old file or the new one,
+        never half of either. A link at DEST/name is replaced, not written through."""
+        parts, base = _split(name)
+        folder = self.folder(parts, create=True)
+        tmp = f".{base}.{''.join(secrets.choice(TMP_CHARS) for _ in range(8))}.tmp"
+        try:
+            with source.open("rb") as data, self._reported(f"cannot write into {self.path.joinpath(*parts)}"):
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=folder)
+                try:
+                    with os.fdopen(fd, "wb") as file:
+                        shutil.copyfileobj(data, file)
+                        os.fchmod(file.fileno(), 0o644)  # readable by the web server whatever the umask
+                    os.replace(tmp, base, src_dir_fd=folder, dst_dir_fd=folder)
+                except BaseException:
+                    os.unlink(tmp, dir_fd=folder)
+                    raise
+        finally:
+            os.close(folder)
+
+    def remove(self, name: str) -> bool:
+        """Delete DEST/name (a link itself, never what it points to), and its folder if that
+        is left empty; whether there was a file to delete."""
+        parts, base = _split(name)
+        folder = self.folder(parts, create=False)
+        if folder is None:
+            return False
+        try:
+            with self._reported(f"cannot delete {self.path / name}"):
+                try:
+                    os.unlink(base, dir_fd=folder)
+                    deleted = True
+                except FileNotFoundError:
+                    deleted = False
+                emptied = bool(parts) and not os.listdir(folder)
+        finally:
+            os.close(folder)
+        if emptied:
+            parent = self.folder(parts[:-1], create=False)
+            if parent is not None:
+                try:
+                    with self._reported(f"cannot delete {self.path.joinpath(*parts)}"):
+                        os.rmdir(parts[-1], dir_fd=parent)
+                finally:
+                    os.close(parent)
+        return deleted
+
+    def remove_leftovers(self, parts: tuple[str, ...], names: set[str]) -> None:
+        """Delete what a run killed while copying left in DEST/parts: regular files named as
+        write() names its temporary files for one of `names`, and nothing else."""
+        folder = self.folder(parts, create=False)
+        if folder is None:
+            return
+        try:
+            with self._reported(f"cannot delete leftovers in {self.path.joinpath(*parts)}"):
+                for entry in os.listdir(folder):
+                    match = TMP.fullmatch(entry)
+                    if match and match[1] in names and \
+                            stat.S_ISREG(os.stat(entry, dir_fd=folder, follow_symlinks=False).st_mode):
+                        os.unlink(entry, dir_fd=folder)
+        finally:
+            os.close(folder)
+
+
+def _folders(names: list[str]) -> dict[tuple[str, ...], set[str]]:
+    """folder (its parts under DEST) → the names of the files in it."""
+    folders: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for name in names:
+        parts, base = _split(name)
+        folders[parts].add(base)
+    return folders
 
 
 def copy_site(build: Path, dest: Path) -> tuple[set[str], int]:
-    """Copy what build/SHA256SUMS lists into `dest`: (slugs with a changed file, files removed)."""
+    """Copy what build/SHA256SUMS lists into `dest`: (slugs with a changed file, files removed).
+    Everything is read and checked before anything is written, so a bad name or a link in
+    the way stops the run before it changes a file of DEST."""
     sums = read_sums(build / CHECKSUMS)
     if not sums:
         raise SourceError(str(build / CHECKSUMS), "missing or empty: nothing was built to publish")
     for name, digest in sums.items():
         if _sha256(build / name) != digest:
             raise SourceError(str(build / name), "does not match SHA256SUMS; the build changed under us")
-    previous = read_sums(dest / CHECKSUMS)
-    changed: set[str] = set()
-    briefs = [n for n in sums if n not in SITE_FILES]
-    for name in [*briefs, *(n for n in SITE_FILES if n in sums)]:
-        if _sha256(dest / name) != sums[name]:
-            _copy(build / name, dest / name)
-            changed.add(name.split("/")[0] if "/" in name else "")
-    if _sha256(dest / CHECKSUMS) != _sha256(build / CHECKSUMS):
-        _copy(build / CHECKSUMS, dest / CHECKSUMS)
-    gone = [n for n in previous if n not in sums and ".." not in Path(n).parts]
-    for name in gone:
-        (dest / name).unlink(missing_ok=True)
-        folder = (dest / name).parent
-        if folder != dest and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-    return changed - {""}, len(gone)
+    order = [*(n for n in sums if n not in SITE_FILES), *(n for n in SITE_FILES if n in sums)]
+    wanted = {**{n: sums[n] for n in order}, CHECKSUMS: _sha256(build / CHECKSUMS)}  # checksums last
+    with Dest(dest) as site:
+        gone = [n for n in site.sums() if n not in wanted]
+        for name in gone:
+            site.check(name)
+        stale = [n for n, digest in wanted.items() if site.sha256(n) != digest]
+        for parts, names in _folders([*wanted, *gone]).items():
+            site.remove_leftovers(parts, names)
+        for name in stale:
+            site.write(name, build / name)
+        removed = sum(site.remove(name) for name in gone)
+    return {name.split("/")[0] for name in stale if "/" in name}, removed
+
+
+def _count(number: int, noun: str) -> str:
+    """"1 file", "2 files"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _failures(stderr: str, slugs: list[str]) -> dict[str, str]:
@@ -125,7 +343,7 @@ def publish(dest: Path, build: Path, base_url: str, make_args: list[str], slugs:
     ok = made.returncode == 0
     if not ok and not failed:  # make failed outside any article (setup, the index): say so
         lines.append(f"FAILED     make exited {made.returncode}: see {build / 'publish.log'}")
-    lines.append(f"published to {dest}: {len(changed)} briefs updated, {removed} files removed"
+    lines.append(f"published to {dest}: {_count(len(changed), 'brief')} updated, {_count(removed, 'file')} removed"
                  + ("" if ok else f"; some failed, full log in {build / 'publish.log'}"))
     return Published(lines, ok)
 
