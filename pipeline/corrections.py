@@ -13,9 +13,15 @@ occurs is stale: kept in the file, listed in the log and in quality.json, not ap
 The editor's English replaces the model's, which is kept beside it; the row is marked
 reviewed, and the checks judge the new English (quality.recheck): they report, they
 never overwrite.
+
+An editor's text comes from strangers as much as the article does: the file, the review
+page's save and an XLIFF import all pass each row through `refusal`, which turns away
+what no edit is: a row longer than any paragraph, or a character the file, the page or
+the feed cannot carry.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -26,28 +32,72 @@ from .checks import Entities
 from .document import Correction
 from .errors import SourceError
 from .quality import recheck
+from .scripts import CONFIGS, converter
 
 HEADER = "zh\ten"
 SUFFIX = ".corrections.tsv"
+# The most characters one row's Chinese or English may have. A correction names at most
+# one paragraph's rows. Measured: the longest paragraph of the articles here (source/,
+# tests/data, the shared seeds) has 510 Chinese characters; in the test build's eight
+# briefs the longest English row has 180 characters, the longest paragraph's English
+# 614. 5000 is eight times that paragraph, three times the English the longest one would
+# need, and keeps a save's checks and PDFs to seconds (a row of 1 MB held the review
+# server for 121 s).
+MAX_ROW = 5000
+# What one row cannot hold: C0 controls, tabs and line breaks among them (the file is a
+# row a line, its columns split by a tab), DEL and C1 controls, the line and paragraph
+# separators (a line break to many editors), and lone surrogates, U+FFFE and U+FFFF,
+# which neither UTF-8 nor XML (the page, the feed) can carry.
+REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# Runs of what wraps a line (spaces, tabs, line breaks: XML's whitespace): how a textarea
+# or a CAT tool may lay out one row's text, not part of it.
+WRAPPING = re.compile("[ \t\r\n]+")
 
 
 def path_for(source_dir: Path, slug: str) -> Path:
     return source_dir / f"{slug}{SUFFIX}"
 
 
+def has_article(source_dir: Path, slug: str) -> bool:
+    """Whether `source_dir` still holds the article `slug` (in any format read, either
+    case): a corrections file is written only beside its article, never as an orphan."""
+    from .read import FORMATS  # read.py loads pandoc's wrapper: only the writers of corrections need it
+    return any((source_dir / f"{slug}{ext}").is_file() for e in FORMATS for ext in (e, e.upper()))
+
+
+def clean(text: str) -> str:
+    """One row's text as stored and compared: wrapping made one space, the ends trimmed."""
+    return WRAPPING.sub(" ", text).strip()
+
+
+def refusal(text: str, column: str) -> str:
+    """Why `text` cannot be one row's `column` ("Chinese", "English") as an editor writes
+    it, or "" when it can: the one test of the corrections file, the review page's save
+    and the XLIFF import, whose callers add which line, row or unit it is."""
+    if len(text) > MAX_ROW:
+        return f"the {column} is {len(text)} characters long, more than a row may be ({MAX_ROW})"
+    if found := REFUSED.search(text):
+        return (f"the {column} holds U+{ord(found.group()):04X} at character {found.start() + 1} "
+                "(a control character, tab, line break or non-character)")
+    return ""
+
+
 def load(path: Path) -> list[Correction]:
-    """The corrections of one file; a missing file has none. A malformed line is an
-    error naming the file and the line."""
+    """The corrections of one file; a missing file has none. A malformed line (a refused
+    row among them, or a row corrected twice, in either script) is an error naming the
+    file and the line."""
     if not path.is_file():
         return []
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        # Lines end at "\n" (after a CR, for Windows), as a text editor numbers them;
+        # splitlines would also break at U+2028 or a form feed, inside a row.
+        lines = [line.removesuffix("\r") for line in path.read_text(encoding="utf-8-sig").split("\n")]
     except UnicodeDecodeError as err:
         raise SourceError(str(path), f"not UTF-8 text (byte {err.start})") from err
     if not lines or lines[0].strip() != HEADER:
         raise SourceError(str(path), "line 1: the header must be the two columns zh<TAB>en")
     corrections: list[Correction] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, Correction] = {}  # each form of a corrected row → its correction
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
@@ -58,27 +108,40 @@ def load(path: Path) -> list[Correction]:
         zh, en = (f.strip() for f in fields)
         if not zh or not en:
             raise SourceError(str(path), f"line {number}: the {'Chinese' if not zh else 'English'} is empty")
-        if key(zh) in seen:
-            raise SourceError(str(path), f"line {number}: the same Chinese is corrected on line {seen[key(zh)]}")
-        seen[key(zh)] = number
-        corrections.append(Correction(number, zh, en))
+        if problem := refusal(zh, "Chinese") or refusal(en, "English"):
+            raise SourceError(str(path), f"line {number}: {problem}")
+        named = forms(zh)
+        if first := min((seen[f] for f in named if f in seen), key=lambda c: c.line, default=None):
+            script = "" if key(first.zh) == key(zh) else ", in the other script"
+            raise SourceError(str(path), f"line {number}: the same Chinese is corrected on line "
+                                         f"{first.line}{script}")
+        correction = Correction(number, zh, en)
+        seen.update(dict.fromkeys(named, correction))
+        corrections.append(correction)
     return corrections
 
 
 def dump(corrections: list[Correction], path: Path) -> None:
     """Write a corrections file in one rename (an editor's work is never half-written)."""
-    def clean(text: str) -> str:
-        return " ".join(text.split())  # a tab or a line break would break the format
     lines = [HEADER, *(f"{clean(c.zh)}\t{clean(c.en)}" for c in corrections)]
     jsonio.write_text_atomic(path, "\n".join(lines) + "\n")
 
 
 def merge(corrections: list[Correction], edits: dict[str, str]) -> list[Correction]:
-    """`corrections` with `edits` (Chinese → English) made: a row corrected again is
-    replaced where it stands, a new one added at the end; stale lines are kept."""
-    edits = {key(zh): (zh, en) for zh, en in edits.items()}
-    out = [replace(c, en=edits.pop(key(c.zh))[1]) if key(c.zh) in edits else c for c in corrections]
-    return out + [Correction(0, zh, en) for zh, en in edits.values()]
+    """`corrections` with `edits` (Chinese → English) made: a row corrected again, in
+    either script, is replaced where it stands (its Chinese as the file wrote it), a new
+    one added at the end; stale lines are kept."""
+    out = list(corrections)
+    named = [forms(c.zh) for c in out]
+    for zh, en in edits.items():
+        wanted = forms(zh)
+        at = next((i for i, known in enumerate(named) if known & wanted), None)
+        if at is None:
+            out.append(Correction(0, zh, en))
+            named.append(wanted)
+        else:
+            out[at] = replace(out[at], en=en)
+    return out
 
 
 def key(text: str) -> str:
@@ -86,9 +149,17 @@ def key(text: str) -> str:
     return "".join(unicodedata.normalize("NFC", text).split())
 
 
-def keys(rows: list[Row]) -> set[str]:
-    """The Chinese of consecutive rows, as written, in Traditional and in Simplified."""
-    return {key("".join(getattr(t, form) for r in rows for t in r.zh)) for form in ("original", "hant", "hans")}
+def forms(zh: str) -> set[str]:
+    """What identifies a row's Chinese in either script: its key in Simplified, as each
+    OpenCC configuration the build may have used writes it (Simplified text is left as
+    it is), so one row written in Traditional and in Simplified gives a common form."""
+    return {key(converter(to_hans).convert(key(zh))) for to_hans, _ in CONFIGS.values()}
+
+
+def keys(rows: list[Row]) -> tuple[str, ...]:
+    """The Chinese of consecutive rows, as written, in Traditional and in Simplified, in
+    that order (not a set's): the first a correction names wins, whatever the hash seed."""
+    return tuple(key("".join(getattr(t, form) for r in rows for t in r.zh)) for form in ("original", "hant", "hans"))
 
 
 def _corrected(rows: list[Row], correction: Correction) -> Row:

@@ -12,6 +12,10 @@ write corrections through the editor's browser: a save carries a random token th
 the review page holds, and is refused when its Origin is another site's; the Host must
 name this machine, so a page on a DNS name rebound to 127.0.0.1 cannot read the token.
 Everything shown goes through the briefs' Jinja environment, which escapes.
+
+A save is refused, before anything is written, unless it is what the page sends: a body
+of at most MAX_BODY bytes holding one JSON object, one edit per row of the brief, each
+row's text passing corrections.refusal; and the brief's article must still be there.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ import threading
 from pathlib import Path
 
 from flask import Flask, Response, abort, jsonify, request, send_from_directory
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.serving import make_server
 
 from . import corrections, jsonio
@@ -33,12 +38,42 @@ from .scripts import SCRIPTS
 
 HOST = "127.0.0.1"
 TOKEN_HEADER = "X-Review-Token"
+# The largest save body. Every row of the longest brief in the test build (115 rows) saved
+# at once is 14 KB; 1 MiB is seventy times that, and holds 115 rows of English at
+# corrections.MAX_ROW characters (575 KB).
+MAX_BODY = 1 << 20
 
 
 def pdf_scripts(make_args: list[str]) -> list[str]:
     """The scripts the build makes PDFs in: the last SCRIPTS=… given, as make reads it."""
     given = [arg.partition("=")[2].split() for arg in make_args if arg.startswith("SCRIPTS=")]
     return given[-1] if given else list(SCRIPTS)
+
+
+def _named(zh: str) -> str:
+    """A row as an error names it: its Chinese, as the page shows it, cut short."""
+    return f"the row 「{zh[:20]}{'…' if len(zh) > 20 else ''}」"
+
+
+def refusal(edits: object, rows: set[str]) -> str:
+    """Why a save's body is not {a row's Chinese, as written: its new English} for the
+    rows whose keys are `rows`, at most one edit a row, naming the row; "" when it is."""
+    if not (isinstance(edits, dict) and edits):
+        return "expected {a row's Chinese, as written: its new English}"
+    edited: set[str] = set()
+    for zh, en in edits.items():
+        if (row := corrections.key(zh)) not in rows:
+            return f"{_named(zh)} is not a row of this brief"
+        if row in edited:
+            return f"{_named(zh)} is edited twice"
+        if not isinstance(en, str):
+            return f"{_named(zh)}: the English is not text"
+        if not (english := corrections.clean(en)):
+            return f"{_named(zh)}: the English is empty"
+        if problem := corrections.refusal(zh, "Chinese") or corrections.refusal(english, "English"):
+            return f"{_named(zh)}: {problem}"
+        edited.add(row)
+    return ""
 
 
 def rebuild(source_dir: Path, build: Path, slug: str, make_args: list[str], python: str) -> tuple[int, str]:
@@ -64,6 +99,7 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
     env = environment()
     app = Flask(__name__)
     app.config["TRUSTED_HOSTS"] = [HOST, "localhost"]  # any other Host header: 400
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # a longer body: 413, before it is read
 
     def briefs() -> list[str]:
         return sorted(p.parent.name for p in build.glob("*/reviewed.json")
@@ -79,6 +115,11 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
         folder = brief_dir(slug)
         return (jsonio.load(AlignedDocument, folder / "reviewed.json"),
                 jsonio.load(Report, folder / "quality.json"))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_: RequestEntityTooLarge) -> tuple[Response, int]:
+        return jsonify(ok=False, error=f"not saved: the request is larger than {MAX_BODY} bytes, "
+                                       "more than the edits of a whole brief"), 413
 
     @app.after_request
     def no_framing(response: Response) -> Response:
@@ -115,14 +156,18 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
         if request.origin is not None and request.origin != request.host_url.rstrip("/"):
             abort(403)
         doc, _ = load(slug)
-        edits = request.get_json(silent=True)
-        rows = {corrections.key(row.original()) for row in doc.rows()}
-        if not (isinstance(edits, dict) and edits and all(
-                isinstance(zh, str) and corrections.key(zh) in rows and isinstance(en, str) and en.strip()
-                for zh, en in edits.items())):
-            return jsonify(ok=False, error="not saved: expected {a row's Chinese, as written: its new English}"), 400
+        try:
+            edits = request.get_json(silent=True)
+        except RecursionError:  # JSON nested deeper than Python's stack: no save either
+            edits = None
+        if problem := refusal(edits, {corrections.key(row.original()) for row in doc.rows()}):
+            return jsonify(ok=False, error=f"not saved: {problem}"), 400
+        edits = {zh: corrections.clean(en) for zh, en in edits.items()}
         path = corrections.path_for(source_dir, slug)
         with rebuilding:  # each save merges into what the last one wrote, and make runs once at a time
+            if not corrections.has_article(source_dir, slug):  # a file beside no article would be an orphan
+                return jsonify(ok=False, error=f"not saved: the article {source_dir}/{slug}.* no longer "
+                                               "exists (deleted or renamed since the build)"), 409
             try:
                 corrections.dump(corrections.merge(corrections.load(path), edits), path)
             except SourceError as err:  # the file was hand-edited into a state it cannot be read in

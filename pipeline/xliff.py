@@ -26,7 +26,11 @@ summary. Nothing varies between runs (no dates): the same brief gives the same b
 `merge_into_corrections` reads an edited file back. Units are matched to rows by
 their Chinese, not their ids (the brief may have been rebuilt and its rows cut
 differently since the export), and only English that differs from the brief's goes
-into source/<slug>.corrections.tsv, where corrections.py takes it from there.
+into source/<slug>.corrections.tsv, where corrections.py takes it from there. The file
+comes from outside, so what it cannot mean is an error naming the unit, never dropped
+or published as it stands: an entity reference, markup inside a target, a row's text
+that corrections.refusal turns away; and a file none of whose units is a row of the
+brief it names is not that brief's.
 """
 from __future__ import annotations
 
@@ -39,10 +43,8 @@ from translate.storage.xliff import Xliff1Unit, xlifffile
 
 from . import corrections, jsonio
 from .align import AlignedDocument, Row
-from .document import Correction
 from .errors import SourceError
 from .quality import Report
-from .read import FORMATS
 
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 
@@ -74,11 +76,6 @@ def _located(doc: AlignedDocument) -> Iterator[tuple[str, Row]]:
             yield f"b{b}-c", block.credit
 
 
-def _clean(text: str) -> str:
-    """English as compared and stored: a CAT tool may rewrap lines or pad spaces."""
-    return " ".join(text.split())
-
-
 def export(doc: AlignedDocument, report: Report) -> bytes:
     """The brief as XLIFF 1.2, one trans-unit per row (states: see the module docstring)."""
     store = _Xliff12(sourcelanguage=doc.meta.language or doc.script, targetlanguage="en")
@@ -93,7 +90,7 @@ def export(doc: AlignedDocument, report: Report) -> bytes:
         unit.target = row.en
         if row.reviewed:
             unit.set_state_n(unit.S_SIGNED_OFF)  # also sets approved="yes"
-            if row.machine and _clean(row.machine) != _clean(row.en):
+            if row.machine and corrections.clean(row.machine) != corrections.clean(row.en):
                 unit.addnote(row.machine, origin="machine")
         else:
             unit.set_state_n(unit.S_NEEDS_REVIEW if row.reasons else unit.S_TRANSLATED)
@@ -128,16 +125,26 @@ def _slug(store: xlifffile, xliff: Path, source_dir: Path) -> str:
     # The slug becomes part of paths that are written to: it must name no other folder.
     if Path(slug).name != slug or slug.startswith("."):
         raise SourceError(str(xliff), f"unknown brief {slug!r} (the <file> original must be a slug)")
-    if not any((source_dir / f"{slug}{ext}").is_file() for e in FORMATS for ext in (e, e.upper())):
+    if not corrections.has_article(source_dir, slug):
         raise SourceError(str(xliff), f"unknown brief {slug!r}: no article {slug}.* in {source_dir}")
     return slug
 
 
-def _written_as(row: Row, existing: list[Correction]) -> str:
-    """The Chinese to name a row by: as an existing correction names it (perhaps in the
-    other script), so that it is replaced where it stands rather than named twice."""
-    forms = corrections.keys([row])
-    return next((c.zh for c in existing if corrections.key(c.zh) in forms), row.original())
+def _unreadable(unit: Xliff1Unit) -> str:
+    """Why a unit's text cannot be taken as translate-toolkit gives it, or "" when it can:
+    an entity reference, which lxml leaves unresolved when it is external or undefined and
+    whose text translate-toolkit then drops; or markup inside the target (bpt, ph, g, mrk…).
+    Markup is refused, not read for its text: a row is plain text, the text of an inline
+    code is the original document's formatting (<b>) and would be published as it stands,
+    and the export has none, so a unit with some was not made from this brief's rows."""
+    target = unit.get_target_dom()
+    for name, part in [("Chinese (source)", unit.source_dom), ("English (target)", target)]:
+        if part is not None and (entity := next(part.iter(etree.Entity), None)) is not None:
+            return f"the {name} holds the entity reference {entity.text}, which is not read"
+    if target is not None and (inline := next(target.iterdescendants(etree.Element), None)) is not None:
+        return (f"the English (target) holds markup, <{etree.QName(inline).localname}>: a row is plain "
+                "text (remove the tags in the CAT tool)")
+    return ""
 
 
 def merge_into_corrections(xliff: Path, source_dir: Path, build: Path) -> str:
@@ -152,27 +159,33 @@ def merge_into_corrections(xliff: Path, source_dir: Path, build: Path) -> str:
     for row in jsonio.load(AlignedDocument, reviewed).rows():
         rows.setdefault(corrections.key(row.original()), []).append(row)
     path = corrections.path_for(source_dir, slug)
-    existing = corrections.load(path)
     edits: dict[str, tuple[str, str, str]] = {}  # key → (unit id, Chinese to write, English)
     unchanged = missing = 0
     for unit in store.units:
         uid = unit.xmlelement.get("id", "?")
-        english = _clean(unit.target or "")
+        if problem := _unreadable(unit):
+            raise SourceError(str(xliff), f"unit {uid}: {problem}")
+        chinese, english = corrections.clean(unit.source or ""), corrections.clean(unit.target or "")
         if not english:
             raise SourceError(str(xliff), f"unit {uid}: the English (target) is empty")
-        k = corrections.key(unit.source or "")
+        if problem := corrections.refusal(chinese, "Chinese") or corrections.refusal(english, "English"):
+            raise SourceError(str(xliff), f"unit {uid}: {problem}")
+        k = corrections.key(chinese)
         if k not in rows:
             missing += 1  # its Chinese is gone from the rebuilt brief, or the rows were cut anew
-        elif english in {_clean(r.en) for r in rows[k]}:
+        elif english in {corrections.clean(r.en) for r in rows[k]}:
             unchanged += 1
         elif k in edits and edits[k][2] != english:
             # A correction applies to every row with that Chinese: it can have one English.
             raise SourceError(str(xliff), f"units {edits[k][0]} and {uid} have the same Chinese "
                                           f"but different English")
         else:
-            edits[k] = (uid, _written_as(rows[k][0], existing), english)
+            edits[k] = (uid, rows[k][0].original(), english)
+    if missing == len(store.units):
+        raise SourceError(str(xliff), f"no unit's Chinese is a row of the brief {slug!r}: the file does not "
+                                      f"belong to that brief (its <file original> names it)")
     counts = f"{unchanged} unchanged units skipped, {missing} not found"
     if not edits:
         return f"no rows changed, {path} left as it was ({counts})"
-    corrections.dump(corrections.merge(existing, {zh: en for _, zh, en in edits.values()}), path)
+    corrections.dump(corrections.merge(corrections.load(path), {zh: en for _, zh, en in edits.values()}), path)
     return f"{len(edits)} row{'s' if len(edits) != 1 else ''} changed → {path} ({counts})"
