@@ -220,7 +220,7 @@ def _kept(kind: str, inputs: str, fill: Callable[[sqlite3.Connection], None]) ->
     folders = list(dict.fromkeys([platformdirs.user_cache_path("news-briefs"), memory.location().parent]))
     for folder in folders:
         if (folder / name).is_file():
-            return sqlite3.connect((folder / name).as_uri() + "?mode=ro", uri=True)
+            return _opened((folder / name).as_uri() + "?mode=ro")
     for folder in folders:
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -238,10 +238,17 @@ def _kept(kind: str, inputs: str, fill: Callable[[sqlite3.Connection], None]) ->
             os.replace(tmp, folder / name)
         finally:
             Path(tmp).unlink(missing_ok=True)
-        return sqlite3.connect((folder / name).as_uri() + "?mode=ro", uri=True)
-    made = sqlite3.connect(":memory:")
+        return _opened((folder / name).as_uri() + "?mode=ro")
+    made = _opened(":memory:")
     fill(made)
     return made
+
+
+def _opened(uri: str) -> sqlite3.Connection:
+    """A connection any thread may use: the store is kept open for the process (`_store`),
+    and the review server rebuilds in the thread of each save. Only read once made, and
+    builds run one at a time, so no two threads use it at once."""
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
 @cache

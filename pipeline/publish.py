@@ -340,8 +340,13 @@ def publish(dest: Path, build: Path, base_url: str, make_args: list[str], slugs:
             lines.append(f"FAILED     {slug}: {kept}: {failed[slug]}")
         else:
             lines.append(f"{'updated' if slug in changed else 'unchanged':10} {slug}")
+    # Errors of no brief: files in the source folder that are no article make builds (an
+    # unsafe name, a .pdf, two files for one slug), the index.
+    others = [line[7:] for line in made.stderr.splitlines()
+              if line.startswith("error: ") and line[7:] not in failed.values()]
+    lines += [f"FAILED     {line}" for line in others]
     ok = made.returncode == 0
-    if not ok and not failed:  # make failed outside any article (setup, the index): say so
+    if not ok and not failed and not others:  # make failed outside any file (setup): say so
         lines.append(f"FAILED     make exited {made.returncode}: see {build / 'publish.log'}")
     lines.append(f"published to {dest}: {_count(len(changed), 'brief')} updated, {_count(removed, 'file')} removed"
                  + ("" if ok else f"; some failed, full log in {build / 'publish.log'}"))

@@ -19,7 +19,7 @@ from pipeline.errors import SourceError
 from pipeline.read import CONTROL
 from pipeline.sources import TYPES, scan
 
-from .conftest import REPO, make
+from .conftest import REPO, SEEDS, Build, make
 
 SECRET = "TOP-SECRET-不可外洩-4711"
 CONTROL_REFERENCES = ("<html><head><title>港口&#x1b;[2J消息&#1;</title></head><body>"
@@ -221,3 +221,16 @@ def test_pandocs_memory_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.undo()
     _docx(article, _paragraphs(20))
     assert len(reader.read(article).blocks) == 20
+
+
+def test_a_scheduled_publish_names_an_unsafe_file_and_publishes_the_rest(copied: Build, tmp_path: Path) -> None:
+    """make publish runs the same Makefile from cron: the name runs nothing, its status
+    lines name it, and every other brief is published."""
+    name = "c'${IFS}]||{touch,PWNED6};['.md"
+    (copied.source / name).write_text("台北市政府今天宣布。\n", encoding="utf-8")
+    dest = tmp_path / "www"
+    result = copied.make("publish", f"DEST={dest}", "BASE_URL=https://briefs.example.org/")
+    assert result.returncode != 0
+    assert not any(Path(d, "PWNED6").exists() for d in (tmp_path, copied.root, copied.source, copied.out, REPO))
+    assert f"FAILED     {copied.source}/{ascii(name)}: a file name make cannot build safely" in result.stderr
+    assert all((dest / s.stem / "index.html").is_file() for s in SEEDS)
