@@ -29,7 +29,7 @@ from pathlib import Path
 from . import jsonio
 from .align import AlignedBlock, AlignedDocument, Row
 from .checks import Entities
-from .document import Correction
+from .document import CONTROL, Correction
 from .errors import SourceError
 from .quality import recheck
 from .scripts import CONFIGS, converter
@@ -44,11 +44,11 @@ SUFFIX = ".corrections.tsv"
 # need, and keeps a save's checks and PDFs to seconds (a row of 1 MB held the review
 # server for 121 s).
 MAX_ROW = 5000
-# What one row cannot hold: C0 controls, tabs and line breaks among them (the file is a
-# row a line, its columns split by a tab), DEL and C1 controls, the line and paragraph
-# separators (a line break to many editors), and lone surrogates, U+FFFE and U+FFFF,
-# which neither UTF-8 nor XML (the page, the feed) can carry.
-REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# What one row cannot hold: what no text of a brief holds (document.CONTROL), and tabs and
+# line breaks (the file is a row a line, its columns split by a tab), the line and
+# paragraph separators (a line break to many editors), and lone surrogates, which UTF-8
+# cannot carry.
+REFUSED = re.compile(f"{CONTROL.pattern}|[\t\n\u2028\u2029\ud800-\udfff]")
 # Runs of what wraps a line (spaces, tabs, line breaks: XML's whitespace): how a textarea
 # or a CAT tool may lay out one row's text, not part of it.
 WRAPPING = re.compile("[ \t\r\n]+")

@@ -7,8 +7,14 @@ exactly as the source wrote it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
+
+# What no text of a brief holds: C0 controls but tab and LF, DEL and C1, and the two
+# noncharacters XML cannot carry. Never article text: a terminal obeys them, and a feed
+# reader refuses the feed (XML) that holds one.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 BlockKind = Literal["heading", "paragraph", "list_item", "quote", "caption"]
 

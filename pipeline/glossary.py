@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .document import CONTROL
 from .errors import SourceError
 from .scripts import converter
 
@@ -86,6 +87,10 @@ def read_tsv(path: Path) -> list[Term]:
         for n, row in enumerate(csv.DictReader(lines, delimiter="\t"), start=1):
             if not row.get("zh") or not row.get("en"):
                 raise SourceError(str(path), f"glossary entry {n} needs both zh and en")
+            # A glossary's English is written into the model's input and into the briefs.
+            if found := CONTROL.search(" ".join(v for v in row.values() if isinstance(v, str))):
+                raise SourceError(str(path), f"glossary entry {n} holds the control character "
+                                             f"U+{ord(found.group()):04X}")
             kind = (row.get("kind") or "term").strip()
             if kind not in KINDS or kind == "name":
                 raise SourceError(str(path), f"glossary entry {n}: kind {kind!r} is not one of {KINDS}")

@@ -36,7 +36,7 @@ from typing import Any, Iterator
 
 import pypandoc
 
-from .document import Block, BlockKind, Document, Meta
+from .document import CONTROL, Block, BlockKind, Document, Meta
 from .errors import SourceError
 
 MARKDOWN = "markdown-smart-citations+east_asian_line_breaks"
@@ -125,11 +125,6 @@ KOREAN_SHARE = 0.8
 KOREAN_SPACES = 0.1  # word spaces per Hangul syllable; Korean words average 3–4 syllables
 HANGUL = "\uac00-\ud7a3"
 WORD_SPACE = re.compile(f"(?<=[{HANGUL}]) (?=[{HANGUL}])")
-# C0 controls except tab and LF (CR is turned into LF first), DEL and C1, and the two
-# noncharacters XML cannot carry either: never article text. pandoc keeps some of them (a
-# NUL, an ESC) in the AST, and makes them of character references (&#x1b;, &#1;), which a
-# feed reader would then refuse (the feed is XML) and a terminal obey.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 class EncodingError(ValueError):
@@ -164,7 +159,8 @@ def read(path: Path) -> Document:
 
 
 def _printable(node: Any) -> Any:
-    """pandoc's AST with no control character in any of its strings (see CONTROL)."""
+    """pandoc's AST with no control character (document.CONTROL) in any of its strings:
+    pandoc keeps some (a NUL, an ESC) and makes them of character references (&#x1b;, &#1;)."""
     if isinstance(node, str):
         return CONTROL.sub("", node)
     if isinstance(node, dict):

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline import read as reader
 from pipeline.errors import SourceError
-from pipeline.read import CONTROL
+from pipeline.document import CONTROL
 from pipeline.sources import TYPES, scan
 
 from .conftest import REPO, SEEDS, Build, make
@@ -234,3 +234,14 @@ def test_a_scheduled_publish_names_an_unsafe_file_and_publishes_the_rest(copied:
     assert not any(Path(d, "PWNED6").exists() for d in (tmp_path, copied.root, copied.source, copied.out, REPO))
     assert f"FAILED     {copied.source}/{ascii(name)}: a file name make cannot build safely" in result.stderr
     assert all((dest / s.stem / "index.html").is_file() for s in SEEDS)
+
+
+def test_a_glossary_with_a_control_character_is_refused_naming_the_entry(tmp_path: Path) -> None:
+    """source/glossary.tsv comes from the newsroom's files too: its English reaches the
+    model's input and every brief."""
+    from pipeline.glossary import read_tsv
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text("zh\ten\tkind\n台北\tTaipei\tplace\n高雄\tKaoh\x1b[2Jsiung\tplace\n", encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        read_tsv(glossary)
+    assert str(err.value) == f"{glossary}: glossary entry 2 holds the control character U+001B"
