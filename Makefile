@@ -186,8 +186,11 @@ $(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/.published) $(SITE_STAMP) $(T
 # lock, builds what changed, then copies each changed output into DEST in one rename,
 # checksums last; a failing article keeps its last good brief; one status line per article.
 DEST ?=
+# Without it the feed's links would be relative: publish asks for it (the default ./ is plain make's).
+NO_BASE_URL := make publish: give the absolute address DEST is served at as BASE_URL=https://example.org/briefs/ (the feed's links and ids are made from it)
 publish: setup
 	@test -n "$(DEST)" || { echo "make publish: give the folder to publish to, DEST=path" >&2; exit 2; }
+	@$(if $(filter file,$(origin BASE_URL)),echo "$(NO_BASE_URL)" >&2; exit 2)
 	@$(STAGE) publish --dest '$(DEST)' --source-dir '$(SOURCE_DIR)' --build $(BUILD_DIR) --base-url '$(BASE_URL)' \
 	  --make-args SCRIPTS='$(SCRIPTS)' QUALITY=$(QUALITY) $(if $(MEMORY),MEMORY='$(MEMORY)')
 

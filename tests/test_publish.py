@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -133,3 +134,14 @@ def test_pages_and_site_files_are_made_from_their_inputs_alone(copied: Build, tm
     assert made.returncode == 0, made.stderr
     for name in (*SITE_FILES, CHECKSUMS):
         assert (again / name).read_bytes() == (copied.out / name).read_bytes(), name
+
+
+def test_publish_without_base_url_asks_for_it_by_name(tmp_path: Path) -> None:
+    """The user typed no BASE_URL: the message names the variable, not the default "./"."""
+    env = {k: v for k, v in os.environ.items() if k != "BASE_URL"}
+    result = subprocess.run(["make", "-C", str(REPO), "publish", f"DEST={tmp_path / 'www'}",
+                             f"BUILD_DIR={tmp_path / 'build'}", f"SOURCE_DIR={tmp_path}"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode != 0
+    assert "give the absolute address DEST is served at as BASE_URL=https://" in result.stderr
+    assert "'./'" not in result.stderr and not (tmp_path / "www").exists()
