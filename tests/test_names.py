@@ -10,6 +10,7 @@ import pytest
 
 from pipeline import glossary, names
 from pipeline.document import Block, Document, Meta
+from pipeline.errors import SourceError
 from pipeline.numbers import mentions, write_amounts
 from pipeline.scripts import convert
 from pipeline.segment import segment
@@ -30,6 +31,10 @@ def found(text: str, language: str, terms: glossary.Glossary | None = None) -> d
     ("the Kremlin", ["the Kremlin"]),
     ("Wulian county in Rizhao 日照[Ri4 zhao4], Shandong", ["Wulian"]),
     ("Shenzhen subprovincial city in Guangdong, special economic zone close to Hong Kong", ["Shenzhen"]),
+    # Units as the 2025 release writes them, capitalised, and a cross-reference's pinyin.
+    ("Wanhua District of Taipei City 臺北市|台北市[Tai2 bei3 Shi4], Taiwan", ["Wanhua District"]),
+    ("Hualien County on the east coast of Taiwan", ["Hualien County"]),
+    ("Special Region of Yogyakarta, region of Java, Indonesia", ["Special Region of Yogyakarta"]),
 ])
 def test_cedict_senses_that_are_names(sense: str, forms: list[str]) -> None:
     assert names.name_sense(sense).forms == forms
@@ -46,8 +51,34 @@ def test_cedict_is_verified_and_yields_to_the_glossary() -> None:
     assert len(dictionary) > 10_000
     assert dictionary["英伟达"].name("cn").en == "NVIDIA" and dictionary["立法院"].name("tw").en == "Legislative Yuan"
     assert "和平" not in dictionary and "成功" not in dictionary  # the common word wins over Heping district
-    assert dictionary["基辅"].name("tw").en == "Kiev"
-    assert dictionary["腾讯"].name("cn").en.startswith("Tencent")  # "see 腾讯控股有限公司"
+    assert dictionary["基辅"].name("tw").accepted == ["Kyiv", "Kiev"]
+    assert "TSMC" in dictionary["台积电"].name("tw").accepted
+    assert dictionary["深圳"].name("cn").en == "Shenzhen"  # "see 深圳市"
+    assert dictionary["波希米亚"].name("cn").en == "Bohemia"  # "variant of 波西米亚"
+    # Without its unit in Chinese, without it in English: 浙江 "Zhejiang Province".
+    assert dictionary["浙江"].name("cn").accepted == ["Zhejiang", "Zhejiang Province"]
+    assert dictionary["浙江省"].name("cn").en == "Zhejiang Province"
+
+
+def test_the_dictionary_is_the_pinned_release(monkeypatch) -> None:
+    assert names.cedict_release() == "2025-10-02"
+    monkeypatch.setattr(names, "CEDICT_SHA256", "0" * 64)
+    with pytest.raises(SourceError, match=r"cc-cedict\.txt: CC-CEDICT checksum differs"):
+        names._cedict_bytes()
+    monkeypatch.setattr(names, "CEDICT_DISTRIBUTION", "no-such-distribution")
+    with pytest.raises(SourceError, match="CC-CEDICT cannot be read .*run make"):
+        names._cedict_bytes()
+
+
+def test_senses_of_any_word() -> None:
+    """Every sense CC-CEDICT gives a simplified form, names and words, as it writes them."""
+    found = names.senses(["毛利率", "环比", "小米", "羽球", "毛利率", "没有的词"])
+    assert found["毛利率"] == ["gross profit margin; gross margin"]
+    assert found["环比"][0].startswith("(statistics) period on period")
+    assert found["羽球"] == ["badminton", "shuttlecock"]
+    assert found["小米"] == ["Xiaomi, Chinese electronics company founded in 2010", "millet"]
+    assert "没有的词" not in found and names.senses([]) == {}
+    assert names.senses(["小米"], proper=False) == {"小米": ["millet"]}
 
 
 @pytest.mark.parametrize("zh, region, english", [
