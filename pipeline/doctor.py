@@ -2,7 +2,7 @@
 
 Each check looks at one thing the way the build itself uses it (fontconfig for the
 fonts WeasyPrint asks for, WeasyPrint's own HarfBuzz subsetter, pypandoc's pandoc,
-the model's pinned checksum, the translation memory, the browser the tests drive),
+the model's and CC-CEDICT's pinned checksums, the translation memory, the browser the tests drive),
 and says "ok" with what it found or "FIX" with the command or step that fixes it.
 """
 from __future__ import annotations
@@ -70,6 +70,15 @@ def model() -> Finding:
     return Finding("translation model", True, f"{directory}, sha256 {provision.MODEL_BIN_SHA256[:12]}… checked")
 
 
+def dictionary() -> Finding:
+    from .errors import SourceError
+    from .names import cedict_release
+    try:
+        return Finding("CC-CEDICT", True, f"release {cedict_release()}, sha256 checked")
+    except SourceError as err:
+        return Finding("CC-CEDICT", False, f"{err}")
+
+
 def memory() -> Finding:
     from .memory import Memory
     store = Memory()
@@ -87,7 +96,7 @@ def browser() -> Finding:
     return Finding("browser for tests", True, " and ".join(map(str, BROWSER)))
 
 
-CHECKS: tuple[Callable[[], Finding], ...] = (fonts, harfbuzz_subset, pandoc, model, memory, browser)
+CHECKS: tuple[Callable[[], Finding], ...] = (fonts, harfbuzz_subset, pandoc, model, dictionary, memory, browser)
 
 
 def examine() -> list[Finding]:
