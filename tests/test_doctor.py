@@ -18,7 +18,7 @@ def doctor(**env: str) -> subprocess.CompletedProcess:
 def test_a_set_up_machine_passes_every_check(tmp_path: Path) -> None:
     result = doctor(BRIEFS_MEMORY=str(tmp_path / "memory.sqlite3"))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("\nok ") + result.stdout.startswith("ok ") == 6
+    assert result.stdout.count("\nok ") + result.stdout.startswith("ok ") == 7
 
 
 def test_a_missing_model_and_an_unusable_memory_are_named_with_the_fix(tmp_path: Path) -> None:
