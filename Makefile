@@ -145,17 +145,20 @@ RENDER    = $(call CODE,render) pipeline/typography.py
 # The review server's own templates do not shape the briefs.
 TEMPLATES := $(filter-out templates/review%,$(wildcard templates/*))
 
-# An editor's corrections (source/<slug>.corrections.tsv) are applied after alignment, so
-# adding or changing one re-renders the brief without translating anything. Each article's
-# stamp records whether it has a corrections file, rewritten only when that changes, so
-# deleting the file rebuilds the brief too.
+# An editor's corrections (source/<slug>.corrections.tsv) and approvals (rows found right as
+# the model wrote them, source/<slug>.approved.tsv) are applied after alignment, so adding or
+# changing one re-renders the brief without translating anything. Each article's stamp
+# records which of the two files it has, rewritten only when that changes, so deleting one
+# rebuilds the brief too.
 CORRECTIONS = $(SOURCE_DIR)/$(1).corrections.tsv
+APPROVALS   = $(SOURCE_DIR)/$(1).approved.tsv
 $(shell for s in $(SLUGS); do mkdir -p $(BUILD_DIR)/$$s; f=$(BUILD_DIR)/$$s/.corrections; \
-  want=absent; [ -f $(SOURCE_DIR)/$$s.corrections.tsv ] && want=present; have=; \
+  want=absent; [ -f $(SOURCE_DIR)/$$s.corrections.tsv ] && want=present; \
+  [ -f $(SOURCE_DIR)/$$s.approved.tsv ] && want="$$want approved"; have=; \
   [ -f $$f ] && read -r have < $$f; [ "$$have" = "$$want" ] || echo $$want > $$f; done)
 
-$(BUILD_DIR)/%/reviewed.json: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/.corrections $$(wildcard $$(call CORRECTIONS,$$*)) $(call CODE,corrections) pipeline/quality.py $(TERMS) $(GLOSSARIES)
-	@$(STAGE) corrections $< $@ $(if $(wildcard $(call CORRECTIONS,$*)),--corrections $(call CORRECTIONS,$*)) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
+$(BUILD_DIR)/%/reviewed.json: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/.corrections $$(wildcard $$(call CORRECTIONS,$$*)) $$(wildcard $$(call APPROVALS,$$*)) $(call CODE,corrections) pipeline/quality.py $(TERMS) $(GLOSSARIES)
+	@$(STAGE) corrections $< $@ $(if $(wildcard $(call CORRECTIONS,$*)),--corrections $(call CORRECTIONS,$*)) $(if $(wildcard $(call APPROVALS,$*)),--approved $(call APPROVALS,$*)) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 $(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/reviewed.json $(call CODE,quality)
 	@$(STAGE) quality $< $@

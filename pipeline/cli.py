@@ -166,19 +166,30 @@ def _corrections(args: argparse.Namespace) -> str:
     from . import glossary
     from .align import AlignedDocument
     from .checks import entities
-    from .corrections import apply, load
+    from .corrections import apply, approve, load
     doc = jsonio.load(AlignedDocument, args.input)
     corrections = load(args.corrections) if args.corrections else []
+    approvals = load(args.approved) if args.approved else []
     known = entities(glossary.load(args.glossary, doc.meta.glossary))
     doc = apply(doc, corrections, known, str(args.corrections or ""))
+    unapproved = approve(doc, approvals)
     jsonio.dump(doc, args.out)
     for c in doc.stale:
         print(f"warning: {args.corrections}:{c.line}: stale, not applied: its Chinese no longer occurs "
-              f"in the article ({c.zh[:30]}{'…' if len(c.zh) > 30 else ''})", file=sys.stderr)
+              f"in the article ({_cut(c.zh)})", file=sys.stderr)
+    for a in unapproved:
+        print(f"warning: {args.approved}:{a.line}: stale approval, not applied: the row's Chinese is gone "
+              f"or the model's English for it changed since it was approved ({_cut(a.zh)})", file=sys.stderr)
     reviewed, rows = doc.reviewed()
     applied = len(corrections) - len(doc.stale)
-    return (f"{applied} corrections applied, {len(doc.stale)} stale; {reviewed} of {rows} rows reviewed"
-            if corrections else "no corrections")
+    said = [f"{applied} corrections applied, {len(doc.stale)} stale"] if corrections else []
+    said += [f"{len(approvals) - len(unapproved)} approvals applied, {len(unapproved)} stale"] if approvals else []
+    return f"{'; '.join(said)}; {reviewed} of {rows} rows reviewed" if said else "no corrections"
+
+
+def _cut(zh: str) -> str:
+    """A row's Chinese as a warning names it: its first 30 characters."""
+    return f"{zh[:30]}{'…' if len(zh) > 30 else ''}"
 
 
 def _quality(args: argparse.Namespace) -> str:
@@ -328,8 +339,11 @@ def parser() -> argparse.ArgumentParser:
                  "its confidence and reasons to check it)", "segments", "translations", "out")
     al.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
     co = command("corrections", _corrections, "aligned.json → reviewed.json (an editor's English on the "
-                 "rows named in source/<slug>.corrections.tsv)", "input", "out")
+                 "rows named in source/<slug>.corrections.tsv, the rows of source/<slug>.approved.tsv "
+                 "marked reviewed)", "input", "out")
     co.add_argument("--corrections", type=Path, help="the article's corrections file (zh<TAB>en)")
+    co.add_argument("--approved", type=Path, help="the article's approvals file: rows found right as the "
+                    "model wrote them (zh<TAB>the model's English)")
     co.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
     command("quality", _quality, "reviewed.json → quality.json (rows an editor should check)", "input", "out")
     html = command("html", _html, "reviewed.json + quality.json → side-by-side HTML page", "input", "quality", "out")

@@ -14,6 +14,13 @@ The editor's English replaces the model's, which is kept beside it; the row is m
 reviewed, and the checks judge the new English (quality.recheck): they report, they
 never overwrite.
 
+An editor may also find a row right as it is: `source/<slug>.approved.tsv`, in the same
+format, names such rows with the model's English they approved. An approval marks the
+row reviewed, its English untouched, only while the model still writes exactly that
+English for it: a re-translation (a new glossary term, a new model) may write another,
+which no editor has read, and the approval is then stale, as a correction whose Chinese
+is gone.
+
 An editor's text comes from strangers as much as the article does: the file, the review
 page's save and an XLIFF import all pass each row through `refusal`, which turns away
 what no edit is: a row longer than any paragraph, or a character the file, the page or
@@ -36,6 +43,7 @@ from .scripts import CONFIGS, converter
 
 HEADER = "zh\ten"
 SUFFIX = ".corrections.tsv"
+APPROVED_SUFFIX = ".approved.tsv"
 # The most characters one row's Chinese or English may have. A correction names at most
 # one paragraph's rows. Measured: the longest paragraph of the articles here (source/,
 # tests/data, the shared seeds) has 510 Chinese characters; in the test build's eight
@@ -56,6 +64,11 @@ WRAPPING = re.compile("[ \t\r\n]+")
 
 def path_for(source_dir: Path, slug: str) -> Path:
     return source_dir / f"{slug}{SUFFIX}"
+
+
+def approvals_for(source_dir: Path, slug: str) -> Path:
+    """The article's approvals: rows found right as the model wrote them (zh<TAB>en, read by `load`)."""
+    return source_dir / f"{slug}{APPROVED_SUFFIX}"
 
 
 def has_article(source_dir: Path, slug: str) -> bool:
@@ -203,3 +216,19 @@ def apply(doc: AlignedDocument, corrections: list[Correction], known: Entities,
     doc.corrections = source if corrections else ""
     doc.stale = [c for c in corrections if c.line not in used]
     return doc
+
+
+def approve(doc: AlignedDocument, approvals: list[Correction]) -> list[Correction]:
+    """Mark reviewed, their English as it is, the rows whose model English is still the
+    English the editor approved (a row an editor corrected stays corrected); return the
+    approvals that no row takes (stale: the Chinese is gone, or the model's English changed)."""
+    wanted = {key(a.zh): a for a in approvals}
+    taken: set[int] = set()
+    for row in doc.rows():
+        model = clean(row.machine if row.reviewed else row.en)
+        found = next((wanted[k] for k in keys([row]) if k in wanted and clean(wanted[k].en) == model), None)
+        if found:
+            taken.add(found.line)
+            if not row.reviewed:
+                row.reviewed, row.machine = True, row.en
+    return [a for a in approvals if a.line not in taken]

@@ -16,6 +16,16 @@ Everything shown goes through the briefs' Jinja environment, which escapes.
 A save is refused, before anything is written, unless it is what the page sends: a body
 of at most MAX_BODY bytes holding one JSON object, one edit per row of the brief, each
 row's text passing corrections.refusal; and the brief's article must still be there.
+
+The same holds for what else an editor does here, each a file beside the articles, each
+written in one rename and rebuilt as `make` would:
+- approve rows as the model wrote them: source/<slug>.approved.tsv (corrections.approve),
+  only a row not reviewed yet, with the English the page showed still the model's;
+- add a term to the project's glossary, or remove one: source/glossary.tsv (termbase.py);
+  every brief depends on it, so every brief is rebuilt, the translation memory giving
+  back every sentence the term is not in;
+- take what the corrections teach (suggest.py): a term they keep making, proposed with
+  one click to add it, and beside a row, the correction of a row much like it.
 """
 from __future__ import annotations
 
@@ -23,13 +33,15 @@ import contextlib
 import io
 import secrets
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
-from flask import Flask, Response, abort, jsonify, request, send_from_directory
+from flask import Flask, Response, abort, jsonify, make_response, request, send_from_directory
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.serving import make_server
 
-from . import corrections, jsonio
+from . import corrections, glossary, jsonio, suggest, termbase
 from .align import AlignedDocument
 from .errors import SourceError
 from .quality import Report
@@ -42,6 +54,7 @@ TOKEN_HEADER = "X-Review-Token"
 # at once is 14 KB; 1 MiB is seventy times that, and holds 115 rows of English at
 # corrections.MAX_ROW characters (575 KB).
 MAX_BODY = 1 << 20
+TERM_NOTE = "added on the review page"
 
 
 def pdf_scripts(make_args: list[str]) -> list[str]:
@@ -76,18 +89,38 @@ def refusal(edits: object, rows: set[str]) -> str:
     return ""
 
 
-def rebuild(source_dir: Path, build: Path, slug: str, make_args: list[str], python: str) -> tuple[int, str]:
-    """The brief's page and PDFs, then the index that lists it, rebuilt as `make` would,
-    in this process and one job at a time (a threaded server forks no workers): the exit
-    status and what the build said."""
-    from .runner import build as run
+def brief_targets(build: Path, slug: str, make_args: list[str]) -> list[str]:
+    """What shows one brief: its page and PDFs, and the index that lists it."""
     brief = build / slug
-    targets = [brief / "index.html", *(brief / pdf_name(slug, s) for s in pdf_scripts(make_args))]
+    return [str(brief / "index.html"), *(str(brief / pdf_name(slug, s)) for s in pdf_scripts(make_args)), "site"]
+
+
+def rebuild(source_dir: Path, build: Path, targets: list[str], make_args: list[str], python: str) -> tuple[int, str]:
+    """`targets` rebuilt as `make` would, in this process and one job at a time (a
+    threaded server forks no workers): the exit status and what the build said."""
+    from .runner import build as run
     said = io.StringIO()
     with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-        status = run(python, build, [*map(str, targets), "site"], parallel=1,
+        status = run(python, build, targets, parallel=1,
                      make_args=[f"SOURCE_DIR={source_dir}", f"BUILD_DIR={build}", *make_args])
     return status, said.getvalue()
+
+
+def published(build: Path) -> dict[str, int]:
+    """When each brief's page or PDFs were last written (the stamp the Makefile touches)."""
+    return {p.parent.name: p.stat().st_mtime_ns for p in build.glob("*/.published")}
+
+
+def refuse(status: int, error: str) -> NoReturn:
+    """End the request with {ok: false, error} and `status`."""
+    abort(make_response(jsonify(ok=False, error=error), status))
+
+
+def term_refusal(term: object, keys: set[str]) -> str:
+    """Why a body is not {key: text} for exactly `keys`, or "" when it is."""
+    if not (isinstance(term, dict) and set(term) == keys and all(isinstance(v, str) for v in term.values())):
+        return f"expected {{{', '.join(sorted(keys))}}}, each text"
+    return ""
 
 
 def create_app(source_dir: Path, build: Path, make_args: list[str], python: str = ".venv/bin/python") -> Flask:
@@ -97,6 +130,7 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
     token = secrets.token_urlsafe(32)
     rebuilding = threading.Lock()
     env = environment()
+    terms_path = termbase.path_for(source_dir)
     app = Flask(__name__)
     app.config["TRUSTED_HOSTS"] = [HOST, "localhost"]  # any other Host header: 400
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # a longer body: 413, before it is read
@@ -115,6 +149,69 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
         folder = brief_dir(slug)
         return (jsonio.load(AlignedDocument, folder / "reviewed.json"),
                 jsonio.load(Report, folder / "quality.json"))
+
+    def sent() -> object:
+        """The request's JSON, after its token and Origin are checked: a page from another
+        site must not write through the editor's browser."""
+        if not secrets.compare_digest(request.headers.get(TOKEN_HEADER, "").encode(), token.encode()):
+            abort(403)
+        if request.origin is not None and request.origin != request.host_url.rstrip("/"):
+            abort(403)
+        try:
+            return request.get_json(silent=True)
+        except RecursionError:  # JSON nested deeper than Python's stack: no save either
+            return None
+
+    def merged(slug: str, path: Path, edits: dict[str, str]) -> tuple[Response, int]:
+        """`edits` merged into the rows file `path` beside the article (corrections or
+        approvals), then the brief rebuilt: {ok, note, log} or {ok, error, log}."""
+        with rebuilding:  # each save merges into what the last one wrote, and make runs once at a time
+            if not corrections.has_article(source_dir, slug):  # a file beside no article would be an orphan
+                refuse(409, f"not saved: the article {source_dir}/{slug}.* no longer exists (deleted or "
+                            "renamed since the build)")
+            try:
+                corrections.dump(corrections.merge(corrections.load(path), edits), path)
+            except SourceError as err:  # the file was hand-edited into a state it cannot be read in
+                refuse(409, f"not saved: {err}")
+            status, said = rebuild(source_dir, build, brief_targets(build, slug, make_args), make_args, python)
+        if status:
+            return jsonify(ok=False, error=f"saved to {path.name}, but the rebuild failed", log=said), 500
+        doc, _ = load(slug)
+        return jsonify(ok=True, note=review_note(doc), log=said), 200
+
+    def glossary_changed(change: Callable[[Path], None], done: str) -> tuple[Response, int]:
+        """The project's glossary changed by `change`, then every brief rebuilt (each depends
+        on it): {ok, note, log} or {ok, error, log}."""
+        with rebuilding:
+            try:
+                change(terms_path)
+            except SourceError as err:  # a hand edit a build cannot read, or no such entry
+                refuse(409, f"not saved: {err}")
+            before = published(build)
+            status, said = rebuild(source_dir, build, ["briefs", "site"], make_args, python)
+            built = sum(before.get(slug) != when for slug, when in published(build).items())
+        if status:
+            return jsonify(ok=False, error=f"{done}, but the rebuild failed", log=said), 500
+        return jsonify(ok=True, note=f"{done}; {built} brief{'s' if built != 1 else ''} rebuilt", log=said), 200
+
+    def learned(doc: AlignedDocument) -> dict:
+        """What the page shows besides the brief: the project's terms, the stale approvals,
+        the terms the corrections propose, the corrections of rows like this brief's; and
+        the files that cannot be read, named (the page still shows the rest)."""
+        problems, terms, stale = [], [], []
+        try:
+            terms = termbase.entries(terms_path)
+            known = glossary.load([terms_path] if terms else [])
+        except SourceError as err:
+            problems.append(str(err))
+            known = glossary.load([])
+        try:
+            stale = corrections.approve(doc, corrections.load(corrections.approvals_for(source_dir, doc.slug)))
+        except SourceError as err:
+            problems.append(str(err))
+        fixes = suggest.fixes(build, briefs())
+        return dict(terms=terms, kinds=termbase.KINDS, proposals=suggest.proposals(fixes, known),
+                    suggestions=suggest.similar(doc.rows(), fixes), unapproved=stale, problems=problems)
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_: RequestEntityTooLarge) -> tuple[Response, int]:
@@ -137,7 +234,7 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
         doc, report = load(slug)
         return env.get_template("review.html.j2").render(
             doc=doc, report=report, blocks=[(-1, doc.title), *enumerate(doc.blocks)], token=token,
-            pdfs=[pdf_name(slug, s) for s in pdf_scripts(make_args)])
+            pdfs=[pdf_name(slug, s) for s in pdf_scripts(make_args)], **learned(doc))
 
     @app.get("/<slug>/page")
     def page(slug: str) -> Response:
@@ -150,33 +247,51 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
     @app.post("/<slug>/corrections")
     def save(slug: str) -> tuple[Response, int]:
         """Body: {Chinese of a row as written: new English}. Answer: {ok, note, log} or {ok, error, log}."""
-        sent = request.headers.get(TOKEN_HEADER, "").encode()
-        if not secrets.compare_digest(sent, token.encode()):
-            abort(403)
-        if request.origin is not None and request.origin != request.host_url.rstrip("/"):
-            abort(403)
+        edits = sent()
         doc, _ = load(slug)
-        try:
-            edits = request.get_json(silent=True)
-        except RecursionError:  # JSON nested deeper than Python's stack: no save either
-            edits = None
         if problem := refusal(edits, {corrections.key(row.original()) for row in doc.rows()}):
-            return jsonify(ok=False, error=f"not saved: {problem}"), 400
+            refuse(400, f"not saved: {problem}")
         edits = {zh: corrections.clean(en) for zh, en in edits.items()}
-        path = corrections.path_for(source_dir, slug)
-        with rebuilding:  # each save merges into what the last one wrote, and make runs once at a time
-            if not corrections.has_article(source_dir, slug):  # a file beside no article would be an orphan
-                return jsonify(ok=False, error=f"not saved: the article {source_dir}/{slug}.* no longer "
-                                               "exists (deleted or renamed since the build)"), 409
-            try:
-                corrections.dump(corrections.merge(corrections.load(path), edits), path)
-            except SourceError as err:  # the file was hand-edited into a state it cannot be read in
-                return jsonify(ok=False, error=f"not saved: {err}"), 409
-            status, said = rebuild(source_dir, build, slug, make_args, python)
-        if status:
-            return jsonify(ok=False, error=f"saved to {path.name}, but the rebuild failed", log=said), 500
+        return merged(slug, corrections.path_for(source_dir, slug), edits)
+
+    @app.post("/<slug>/approve")
+    def approve(slug: str) -> tuple[Response, int]:
+        """Body: {Chinese of a row as written: its English as the page showed it}: rows found
+        right as the model wrote them. Answer as a save's."""
+        approved = sent()
         doc, _ = load(slug)
-        return jsonify(ok=True, note=review_note(doc), log=said), 200
+        rows = {corrections.key(row.original()): row for row in doc.rows() if not row.reviewed}
+        if problem := refusal(approved, {corrections.key(row.original()) for row in doc.rows()}):
+            refuse(400, f"not saved: {problem}")
+        for zh, en in approved.items():
+            if (row := rows.get(corrections.key(zh))) is None:
+                refuse(400, f"not saved: {_named(zh)} is reviewed by an editor already")
+            if corrections.clean(en) != corrections.clean(row.en):
+                refuse(409, f"not saved: {_named(zh)}: its English is no longer the one shown (the brief was "
+                            "rebuilt since): reload the page")
+        return merged(slug, corrections.approvals_for(source_dir, slug),
+                      {zh: corrections.clean(en) for zh, en in approved.items()})
+
+    @app.post("/terms")
+    def add_term() -> tuple[Response, int]:
+        """Body: {zh, en, kind}: a term for every brief. Answer: {ok, note, log} or {ok, error, log}."""
+        term = sent()
+        if problem := term_refusal(term, {"zh", "en", "kind"}):
+            refuse(400, f"not saved: {problem}")
+        zh, en, kind = corrections.clean(term["zh"]), corrections.clean(term["en"]), term["kind"]
+        if problem := termbase.refusal(zh, en, kind):
+            refuse(400, f"not saved: the term {zh[:20]!r}: {problem}")
+        return glossary_changed(lambda path: termbase.add(path, zh, en, kind, TERM_NOTE),
+                                f"{zh} → {en} saved to {terms_path.name}")
+
+    @app.post("/terms/remove")
+    def remove_term() -> tuple[Response, int]:
+        """Body: {zh}: the Chinese of an entry, as listed. Answer as add_term's."""
+        term = sent()
+        if problem := term_refusal(term, {"zh"}) or corrections.refusal(term["zh"], "Chinese"):
+            refuse(400, f"not saved: {problem}")
+        zh = corrections.clean(term["zh"])
+        return glossary_changed(lambda path: termbase.remove(path, zh), f"{zh} removed from {terms_path.name}")
 
     return app
 

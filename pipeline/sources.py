@@ -10,7 +10,8 @@ letters and digits of any script, "_", and "." or "-" after the first character
 shown escaped, and builds the rest:
 
 - a name that is not safe (a space, a quote, a "$"…), with a safe one to rename it to;
-- a file of a type no reader reads (a .pdf, a .doc), but the glossary and corrections;
+- a file of a type no reader reads (a .pdf, a .doc), but the glossary, corrections and
+  approvals;
 - two articles for one slug (a.md and a.docx): neither is built;
 - a symbolic link, which could make a brief of any file on the machine, and anything
   else that is not a regular file (a FIFO would stall the reader).
@@ -30,8 +31,8 @@ from pathlib import Path
 # processors write them in capitals too (ARTICLE.DOCX). Kept here, not imported, so that
 # this module needs nothing but the standard library; tests/test_hostile.py checks both agree.
 TYPES = ("md", "markdown", "txt", "html", "htm", "docx", "odt", "rst")
-# Not articles, but read beside them (glossary.py, corrections.py).
-COMPANIONS = re.compile(r"glossary\.tsv|.+\.corrections\.tsv")
+# Not articles, but read beside them (glossary.py; corrections.py: corrections and approvals).
+COMPANIONS = re.compile(r"glossary\.tsv|.+\.(?:corrections|approved)\.tsv")
 # \w is any script's letters and digits, and "_": nothing Make or the shell gives a meaning.
 SAFE_NAME = re.compile(r"\w[\w.-]*")
 

@@ -26,7 +26,11 @@ summary. Nothing varies between runs (no dates): the same brief gives the same b
 `merge_into_corrections` reads an edited file back. Units are matched to rows by
 their Chinese, not their ids (the brief may have been rebuilt and its rows cut
 differently since the export), and only English that differs from the brief's goes
-into source/<slug>.corrections.tsv, where corrections.py takes it from there. The file
+into source/<slug>.corrections.tsv, where corrections.py takes it from there. A unit
+whose English is unchanged but which the translator approved (approved="yes", or its
+target's state signed-off or final: how CAT tools mark a segment confirmed) approves
+its row as the model wrote it, if no editor reviewed it yet: source/<slug>.approved.tsv
+(corrections.approve). The file
 comes from outside, so what it cannot mean is an error naming the unit, never dropped
 or published as it stands: an entity reference, markup inside a target, a row's text
 that corrections.refusal turns away; and a file none of whose units is a row of the
@@ -158,8 +162,9 @@ def merge_into_corrections(xliff: Path, source_dir: Path, build: Path) -> str:
     rows: dict[str, list[Row]] = {}
     for row in jsonio.load(AlignedDocument, reviewed).rows():
         rows.setdefault(corrections.key(row.original()), []).append(row)
-    path = corrections.path_for(source_dir, slug)
+    path, approvals = corrections.path_for(source_dir, slug), corrections.approvals_for(source_dir, slug)
     edits: dict[str, tuple[str, str, str]] = {}  # key → (unit id, Chinese to write, English)
+    approved: dict[str, str] = {}  # Chinese to write → the model's English, approved
     unchanged = missing = 0
     for unit in store.units:
         uid = unit.xmlelement.get("id", "?")
@@ -175,6 +180,9 @@ def merge_into_corrections(xliff: Path, source_dir: Path, build: Path) -> str:
             missing += 1  # its Chinese is gone from the rebuilt brief, or the rows were cut anew
         elif english in {corrections.clean(r.en) for r in rows[k]}:
             unchanged += 1
+            if _signed_off(unit):  # the model's English, found right
+                approved.update({r.original(): r.en for r in rows[k]
+                                 if not r.reviewed and corrections.clean(r.en) == english})
         elif k in edits and edits[k][2] != english:
             # A correction applies to every row with that Chinese: it can have one English.
             raise SourceError(str(xliff), f"units {edits[k][0]} and {uid} have the same Chinese "
@@ -185,7 +193,22 @@ def merge_into_corrections(xliff: Path, source_dir: Path, build: Path) -> str:
         raise SourceError(str(xliff), f"no unit's Chinese is a row of the brief {slug!r}: the file does not "
                                       f"belong to that brief (its <file original> names it)")
     counts = f"{unchanged} unchanged units skipped, {missing} not found"
+    if approved:
+        corrections.dump(corrections.merge(corrections.load(approvals), approved), approvals)
+        counts += f"; {_rows(len(approved))} approved as the model wrote them → {approvals}"
     if not edits:
         return f"no rows changed, {path} left as it was ({counts})"
     corrections.dump(corrections.merge(corrections.load(path), {zh: en for _, zh, en in edits.values()}), path)
-    return f"{len(edits)} row{'s' if len(edits) != 1 else ''} changed → {path} ({counts})"
+    return f"{_rows(len(edits))} changed → {path} ({counts})"
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'s' if count != 1 else ''}"
+
+
+def _signed_off(unit: Xliff1Unit) -> bool:
+    """Whether a translator approved the unit: approved="yes" (how translate-toolkit and
+    this export mark it), or its target's state signed-off or final (XLIFF 1.2's states
+    past review, which some tools set alone)."""
+    target = unit.get_target_dom()
+    return unit.isapproved() or (target is not None and target.get("state") in ("signed-off", "final"))
