@@ -10,6 +10,8 @@ each to a temporary name and renamed into place, so a reader never sees half a f
 and a run with nothing new touches nothing. The index, feed, manifest and SHA256SUMS
 go last, so they never point at a brief that is not there yet. Files that an earlier
 run published and that are no longer listed (an article taken out) are removed.
+A brief whose headline the checks doubt and no editor reviewed is named in its status
+line; with STRICT=1 it is held back (see `publish`).
 
 DEST is trusted no further than publish wrote it (see Dest): a name in either SHA256SUMS
 that could lead outside its folder, or a symlink where DEST has a folder or its
@@ -21,6 +23,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -38,6 +41,8 @@ from .site import CHECKSUMS, FEED, MANIFEST, PAGE, is_absolute
 
 REPO = Path(__file__).resolve().parent.parent
 LOCK = ".publish.lock"
+HELD_SITE = ".publish-held"  # in the build folder: the site without the briefs STRICT=1 holds back
+DOUBTED = "headline doubted by the checks, not reviewed by an editor"
 SITE_FILES = (PAGE, FEED, MANIFEST)  # copied after the briefs they list
 TMP_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # tempfile.mkstemp's, so older runs' leftovers match too
 TMP = re.compile(rf"\.(.+)\.[{TMP_CHARS}]{{8}}\.tmp")  # .<name>.XXXXXXXX.tmp: Dest.write's temporary files
@@ -322,8 +327,38 @@ def _failures(stderr: str, slugs: list[str]) -> dict[str, str]:
     return found
 
 
+def doubted_headlines(build: Path) -> set[str]:
+    """The briefs whose headline the checks doubt and no editor reviewed, as the build's
+    manifest says (render.headline_doubted): their English title may misstate the Chinese."""
+    listing = build / MANIFEST
+    briefs = json.loads(listing.read_text(encoding="utf-8"))["briefs"] if listing.is_file() else []
+    return {b["slug"] for b in briefs if b["review"].get("headline_doubted")}
+
+
+def site_without(build: Path, held: set[str], base_url: str, make_args: list[str]) -> Path:
+    """A site like build/'s but for the briefs `held`: a folder in build/ with a link to each
+    other brief's folder, its index, feed, manifest and checksums made by make's own site
+    rule, so that they list exactly what is published."""
+    site = build / HELD_SITE
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir()
+    for folder in build.iterdir():
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name not in held:
+            (site / folder.name).symlink_to(folder.resolve(), target_is_directory=True)
+    made = subprocess.run(["make", "-C", str(REPO), "-s", f"BUILD_DIR={site}", f"BASE_URL={base_url}",
+                           *make_args, "site"], capture_output=True, text=True)
+    if made.returncode != 0:
+        raise SourceError(str(site), f"the site without {', '.join(sorted(held))} could not be made: "
+                                     f"{made.stderr.strip()}")
+    return site
+
+
 def publish(dest: Path, build: Path, base_url: str, make_args: list[str], slugs: list[str]) -> Published:
-    """Build (make all) and copy; the lock is held by the caller."""
+    """Build (make all) and copy; the lock is held by the caller. A brief whose headline
+    the checks doubt and no editor reviewed is named; with STRICT=1 in the environment
+    (make publish STRICT=1) it is held back: left out of the site, its files not copied
+    (and removed from DEST if an earlier run published them, as for an article taken out),
+    the others published, and the run fails so that the scheduler reports it."""
     if not is_absolute(base_url):
         raise SourceError("BASE_URL", f"{base_url!r} is not an absolute http(s) address: the feed's "
                                       "links and ids must be, e.g. BASE_URL=https://example.org/briefs/")
@@ -331,25 +366,31 @@ def publish(dest: Path, build: Path, base_url: str, make_args: list[str], slugs:
                            *make_args, "all"], capture_output=True, text=True)
     (build / "publish.log").write_text(made.stdout + made.stderr, encoding="utf-8")
     failed = _failures(made.stderr, slugs)
-    changed, removed = copy_site(build, dest)
+    doubted = doubted_headlines(build)
+    held = doubted if os.environ.get("STRICT", "") not in ("", "0") else set()
+    changed, removed = copy_site(site_without(build, held, base_url, make_args) if held else build, dest)
     listed = {name.split("/")[0] for name in read_sums(build / CHECKSUMS) if "/" in name}
     lines = []
     for slug in slugs:
         if slug in failed:
             kept = "kept the last good brief" if slug in listed else "not published (it never built)"
             lines.append(f"FAILED     {slug}: {kept}: {failed[slug]}")
+        elif slug in held:
+            lines.append(f"{'held':10} {slug}: {DOUBTED}: not published (STRICT=1)")
         else:
-            lines.append(f"{'updated' if slug in changed else 'unchanged':10} {slug}")
+            doubt = f": {DOUBTED} (published marked unverified)" if slug in doubted else ""
+            lines.append(f"{'updated' if slug in changed else 'unchanged':10} {slug}{doubt}")
     # Errors of no brief: files in the source folder that are no article make builds (an
     # unsafe name, a .pdf, two files for one slug), the index.
     others = [line[7:] for line in made.stderr.splitlines()
               if line.startswith("error: ") and line[7:] not in failed.values()]
     lines += [f"FAILED     {line}" for line in others]
-    ok = made.returncode == 0
-    if not ok and not failed and not others:  # make failed outside any file (setup): say so
+    ok = made.returncode == 0 and not held
+    if made.returncode != 0 and not failed and not others:  # make failed outside any file (setup): say so
         lines.append(f"FAILED     make exited {made.returncode}: see {build / 'publish.log'}")
     lines.append(f"published to {dest}: {_count(len(changed), 'brief')} updated, {_count(removed, 'file')} removed"
-                 + ("" if ok else f"; some failed, full log in {build / 'publish.log'}"))
+                 + (f"; held back, headline doubted (STRICT=1): {', '.join(sorted(held))}" if held else "")
+                 + ("" if made.returncode == 0 else f"; some failed, full log in {build / 'publish.log'}"))
     return Published(lines, ok)
 
 

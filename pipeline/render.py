@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -17,8 +18,11 @@ from pathlib import Path
 import jinja2
 
 from .align import AlignedDocument
+from .glossary import Glossary, load
+from .names import SYSTEMS, region_of
 from .quality import Report
-from .scripts import SCRIPTS, Script
+from .romanize import NAME, is_surname, romanize, split_name
+from .scripts import CONFIGS, SCRIPTS, Script, converter
 from .typography import date_order, house_style
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -29,6 +33,10 @@ MODEL_CREDIT = ("English by machine translation: OPUS-MT (Tiedemann & Thottingal
 FIRST_TO_CHECK = 10  # rows listed at the top of the page; the rest are marked where they stand
 # A brief that reproduces an outlet's text names it; a file name is no outlet.
 UNKNOWN_OUTLET = "outlet not named in the source"
+# Where readers see the outlet spelled out (a footer, the feed's rights) and none is named.
+NO_OUTLET = "outlet not named"
+# After the English of a headline the checks doubt and no editor reviewed, wherever it goes.
+DOUBTED_HEADLINE = "[unverified translation: may misstate the Chinese]"
 NOT_REVIEWED = "Machine translation, not checked by a person"
 REVIEWED = "Reviewed by an editor"
 PRODUCT = "Bilingual news briefs"
@@ -43,6 +51,18 @@ def review_note(doc: AlignedDocument) -> str:
     if not reviewed:
         return NOT_REVIEWED
     return REVIEWED if reviewed == rows else f"{reviewed} of {rows} rows reviewed by an editor"
+
+
+def headline_doubted(doc: AlignedDocument) -> bool:
+    """Whether the checks doubt a row of the title that no editor has reviewed: the
+    headline travels alone (index, feed, PDF metadata), without the rows that qualify it."""
+    return any(row.reasons and not row.reviewed for row in doc.title.rows)
+
+
+def headline(doc: AlignedDocument, order: str) -> str:
+    """The English title as text, in house style, with its mark when doubted."""
+    english = house_style(doc.title.en, order)
+    return f"{english} {DOUBTED_HEADLINE}" if headline_doubted(doc) else english
 
 
 def review_state(doc: AlignedDocument) -> str:
@@ -61,10 +81,124 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(script_names=SCRIPT_NAMES, scripts=SCRIPTS, review_note=review_note,
-                       review_state=review_state)
+                       review_state=review_state, headline=headline, headline_doubted=headline_doubted,
+                       doubted_headline=DOUBTED_HEADLINE, no_outlet=NO_OUTLET, outlet_line=outlet_line,
+                       byline=byline)
     env.filters["longdate"] = long_date
     env.filters["english"] = house_style
+    env.filters["for_readers"] = for_readers
+    env.filters["credit_english"] = credit_english
     return env
+
+
+# What a check found, told to readers: the kinds whose detail is the editor's workshop (a
+# log-probability, a ratio, a count) get a plain sentence; the others are reworded from
+# their detail. A kind not listed (a check added later) shows its detail as it is.
+PLAIN_REASONS = {
+    "score": "The translation model was unsure of this sentence.",
+    "agreement": "The translation model's attempts at this sentence disagree.",
+    "length": "The English is far longer or shorter than the Chinese.",
+    "short": "The English is short for its Chinese: something may be missing.",
+    "loop": "The English repeats itself.",
+}
+EXPECTED = re.compile(r"(?P<zh>.+) → expected (?P<en>.+)")
+# kind → (its detail as quality.py words it for editors, the same for readers).
+REWORDED = {
+    "glossary": (EXPECTED, "The English lacks “{en}” for “{zh}”"),
+    "number": (EXPECTED, "The English lacks the number {en} (“{zh}”)"),
+    "entity": (re.compile(r"“(?P<en>.+)” is not in the Chinese.*"),
+               "The English names “{en}”, which the Chinese does not mention"),
+    "doubled": (re.compile(r"“(?P<en>.+)”: the same name twice"), "The English names one thing twice: “{en}”"),
+    "modality": (re.compile(r"“(?P<zh>.+?)” \((?P<gloss>.+?)\) (?:is lost|has no verb of saying in the English): "
+                            r"(?P<effect>.+)"), "The English lacks “{zh}” ({gloss}): {effect}"),
+    "tense": (re.compile(r"“(?P<en>.+)”: a listed point told as done.*"),
+              "The English tells this point as done (“{en}”); the Chinese does not"),
+    "day": (re.compile(r"“(?P<zh>.+)”: a day with no month.*"),
+            "“{zh}” is a day of the month; the article gives no month"),
+    "sense": (re.compile(r"(?P<zh>.+?): (?P<meaning>.+)\? not in the English"),
+              "“{zh}” ({meaning}) seems to be missing from the English"),
+}
+
+
+def for_readers(reasons: list[str], doc: AlignedDocument, script: Script) -> list[str]:
+    """Each reason ("kind: detail", as quality.py words it for editors) as a sentence for
+    readers, the Chinese it quotes (the checks read zh-Hans) in `script`, as the article's
+    region writes Traditional (審核 for Taiwan, not 審覈)."""
+    sentences = []
+    for reason in reasons:
+        kind, _, detail = reason.partition(": ")
+        if kind in PLAIN_REASONS:
+            sentences.append(PLAIN_REASONS[kind])
+            continue
+        pattern, wording = REWORDED.get(kind, (None, ""))
+        found = pattern.fullmatch(detail) if pattern else None
+        # A detail in another wording (a check reworded since) is shown as it is.
+        text = wording.format(**found.groupdict()) if found else detail or reason
+        if script == "zh-Hant":
+            region = region_of(doc.meta.language, doc.script).upper()
+            text = converter(CONFIGS.get(region, CONFIGS[""])[1]).convert(text)
+        sentences.append(text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+    return sentences
+
+
+@cache
+def _glossary(files: tuple[Path, ...], article: tuple[tuple[str, str], ...]) -> Glossary:
+    return load(list(files), dict(article))
+
+
+def in_english(zh: str, doc: AlignedDocument) -> str:
+    """The glossary's English for `zh` (an outlet, a person), as the brief's terms give it:
+    the built-in glossary, the project's beside the source, the article's own; "" if none."""
+    project = Path(doc.source).parent / "glossary.tsv"  # the source folder's, as the Makefile's GLOSSARIES
+    terms = _glossary((project,) if project.is_file() else (), tuple(sorted(doc.meta.glossary.items())))
+    term = terms.terms.get(converter("t2s").convert(zh.strip()))
+    return term.en if term else ""
+
+
+def outlet_line(doc: AlignedDocument) -> str:
+    """The outlet for English readers: its English beside the Chinese ("Xinhua (新华社)"),
+    the Chinese alone when the glossary has no English for it, "" when none is named."""
+    credit = doc.meta.credit.strip()
+    english = in_english(credit, doc) if credit else ""
+    return f"{english} ({credit})" if english else credit
+
+
+# A byline that is one Chinese name, perhaps with a role after it: 李明 (记者), 陳士廉（editor）.
+BYLINE = re.compile(rf"(?P<name>{NAME.pattern})\s*(?:[(（](?P<role>[^)）]*)[)）])?")
+
+
+def byline(doc: AlignedDocument) -> str:
+    """The byline for English readers: a Chinese name in the glossary's English, else
+    romanized as the article's region writes it (names.py), the Chinese and the role kept
+    beside it: 李明 (记者) → "Li Ming (李明, 记者)". Any other byline as written."""
+    found = BYLINE.fullmatch(doc.meta.author.strip())
+    if not found:
+        return doc.meta.author
+    name, role = found["name"], (found["role"] or "").strip()
+    english = in_english(name, doc) or _romanized(name, doc)
+    return f"{english} ({', '.join(p for p in (name, role) if p)})" if english else doc.meta.author
+
+
+def _romanized(name: str, doc: AlignedDocument) -> str:
+    """A person's name as the region's press spells it; "" for a region with no such
+    spelling here (Hong Kong) or for what is no name (no surname first)."""
+    system = SYSTEMS.get(region_of(doc.meta.language, doc.script))
+    if not system or not is_surname(split_name(name)[0]):
+        return ""
+    try:
+        return romanize(name, system)
+    except ValueError:  # a character pypinyin has no reading for
+        return ""
+
+
+# A dash before a photo credit's English, or a full stop after it, came from the source's
+# punctuation ("- Associated Press", "Reuters."); an abbreviation's own stop ("U.S.") stays.
+CREDIT_STRAY = re.compile(r"^[\s\-–—:：·]+|(?<!\.\w)[\s.。]+$")
+
+
+def credit_english(english: str) -> str:
+    """A photo credit's English without the stray marks the source's punctuation left."""
+    return CREDIT_STRAY.sub("", english)
 
 
 def long_date(iso: str) -> str:
@@ -81,7 +215,7 @@ def context(doc: AlignedDocument) -> dict[str, object]:
     return {
         "doc": doc,
         "order": brief_date_order(doc),
-        "outlet": doc.meta.credit or UNKNOWN_OUTLET,
+        "outlet": outlet_line(doc),
         "model_credit": MODEL_CREDIT.format(model=doc.model),
         "pdf_name": lambda script: pdf_name(doc.slug, script),
     }
@@ -113,8 +247,8 @@ def print_metadata(doc: AlignedDocument) -> list[tuple[str, str]]:
     """(name, content) of the <meta> elements WeasyPrint copies into the PDF
     (weasyprint.html.get_html_metadata): author → Author, description → Subject,
     keywords → Keywords, generator → Creator, dcterms.created/modified → CreationDate/ModDate."""
-    metadata = [("author", doc.meta.author or doc.meta.credit or PRODUCT),
-                ("description", f"Bilingual brief: {house_style(doc.title.en, brief_date_order(doc))}"),
+    metadata = [("author", byline(doc) or outlet_line(doc) or PRODUCT),
+                ("description", f"Bilingual brief: {headline(doc, brief_date_order(doc))}"),
                 ("keywords", ", ".join(keywords(doc))),
                 ("generator", PRODUCT)]
     if doc.meta.date:
@@ -125,7 +259,7 @@ def print_metadata(doc: AlignedDocument) -> list[tuple[str, str]]:
 
 def running_header(doc: AlignedDocument) -> str:
     """Date and outlet for the header of pages after the first; an unnamed outlet is left out."""
-    return " · ".join(part for part in (long_date(doc.meta.date), doc.meta.credit) if part)
+    return " · ".join(part for part in (long_date(doc.meta.date), outlet_line(doc)) if part)
 
 
 def render_print_html(doc: AlignedDocument, script: Script) -> str:

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 
 from .align import AlignedDocument
 from .provision import MODEL_BIN_SHA256
-from .render import UNKNOWN_OUTLET, brief_date_order, environment, pdf_name, review_note, review_state
+from .render import (UNKNOWN_OUTLET, brief_date_order, environment, headline_doubted, pdf_name, review_note,
+                     review_state)
 from .scripts import SCRIPTS, Script
 
 MANIFEST = "manifest.json"
@@ -152,7 +153,8 @@ def manifest(entries: list[Entry], digests: dict[str, str], glossaries: list[Pat
             "url": doc.meta.url, "language": doc.meta.language or doc.script, "updated": e.updated,
             "model": {"name": doc.model, "sha256": MODEL_BIN_SHA256},
             "glossary": glossary_version(glossaries, doc),
-            "review": {"state": review_state(doc), "note": review_note(doc), "reviewed_rows": reviewed, "rows": rows},
+            "review": {"state": review_state(doc), "note": review_note(doc), "reviewed_rows": reviewed, "rows": rows,
+                       "headline_doubted": headline_doubted(doc)},
             "outputs": {path: digests[path] for path in outputs},
         })
     return {"briefs": briefs}

@@ -1,14 +1,21 @@
 """The built pages as a reader meets them, in Debian's chromium at desktop and phone width:
 nothing wider than the screen, rows stacked on a phone, the script switch, the hover
-pairing and the notes on rows to check."""
+pairing, the notes on rows to check, a reviewed heading's ✓ and the index's layout."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+
+from pipeline import jsonio
+from pipeline.align import AlignedDocument
+from pipeline.quality import Report
+from pipeline.render import render_html
+from pipeline.scripts import SCRIPTS
 
 from .conftest import SEEDS, UNSEEN, Build, chromium
 
@@ -81,5 +88,52 @@ def test_rows_to_check_show_their_notes(browser: webdriver.Chrome, build: Build)
     flagged = browser.find_elements(By.CSS_SELECTOR, "tr.flagged")
     listed = browser.find_elements(By.CSS_SELECTOR, "section.review ol > li")
     assert flagged and listed
-    note = flagged[0].find_element(By.CSS_SELECTOR, ".problems")
-    assert note.is_displayed() and ":" in note.text
+    notes = [n for n in flagged[0].find_elements(By.CSS_SELECTOR, ".problems") if n.is_displayed()]
+    assert len(notes) == 1 and notes[0].text.endswith("."), "one note, in the script shown, in sentences"
+
+
+def test_reviewed_headings_keep_their_mark_on_their_line(browser: webdriver.Chrome, build: Build,
+                                                         tmp_path: Path) -> None:
+    """The ✓ after a reviewed heading sits on the heading's last line, not on a line of its own."""
+    slug = next(s for s in SLUGS if any(b.kind == "heading" for b in
+                                        jsonio.load(AlignedDocument, build.out / s / "reviewed.json").blocks))
+    doc = jsonio.load(AlignedDocument, build.out / slug / "reviewed.json")
+    for block in doc.blocks:
+        if block.kind == "heading":
+            for row in block.rows:
+                row.reviewed = True
+    page = tmp_path / "index.html"
+    page.write_text(render_html(doc, list(SCRIPTS), jsonio.load(Report, build.out / slug / "quality.json")),
+                    encoding="utf-8")
+    for width in (DESKTOP, PHONE):
+        browser.set_window_size(width, 900)
+        browser.get(page.as_uri())
+        cells = browser.find_elements(By.CSS_SELECTOR, "tbody.heading tr.reviewed td.en")
+        assert cells
+        for cell in cells:
+            heading, mark = cell.find_element(By.CSS_SELECTOR, ".row-heading"), cell.find_element(By.CSS_SELECTOR,
+                                                                                               ".reviewed-mark")
+            last_line, tick = browser.execute_script(
+                "const lines = arguments[0].getClientRects();"
+                "return [lines[lines.length - 1].toJSON(), arguments[1].getBoundingClientRect().toJSON()]",
+                heading, mark)
+            middle = (tick["top"] + tick["bottom"]) / 2
+            assert last_line["top"] <= middle <= last_line["bottom"], (width, heading.text)
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_index_lists_briefs_flush_with_the_title_and_notes_in_one_box(browser: webdriver.Chrome, build: Build,
+                                                                     width: int) -> None:
+    browser.set_window_size(width, 900)
+    browser.get((build.out / "index.html").as_uri())
+    title = browser.find_element(By.TAG_NAME, "h1")
+    items = browser.find_elements(By.CSS_SELECTOR, "body > ul > li")
+    assert items
+    for item in items:
+        assert abs(item.location["x"] - title.location["x"]) <= 1, "the list is indented"
+        note = item.find_element(By.CSS_SELECTOR, ".mt-note")
+        boxes = browser.execute_script("return arguments[0].getClientRects().length", note)
+        assert boxes == 1, f"the note {note.text!r} is broken into {boxes} boxes"
+    scroll, client = browser.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll <= client

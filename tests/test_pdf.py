@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from pipeline import jsonio
 from pipeline.align import AlignedDocument, Row
-from pipeline.render import PRODUCT, brief_date_order, long_date, render_pdf
+from pipeline.render import PRODUCT, brief_date_order, byline, headline, long_date, outlet_line, render_pdf
 from pipeline.typography import house_style
 
 from .conftest import SEEDS, Build
@@ -57,7 +57,8 @@ def shown(doc: AlignedDocument, english: str) -> str:
 
 
 def title(doc: AlignedDocument, script: str) -> str:
-    return f"{doc.title.zh(script)} | {shown(doc, doc.title.en)}"
+    """The title as metadata and bookmark give it: a doubted English headline with its mark."""
+    return f"{doc.title.zh(script)} | {headline(doc, brief_date_order(doc))}"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -67,7 +68,7 @@ def test_tagged_with_the_articles_metadata(build: Build, slug: str, script: str)
     info = pdfinfo(pdf)
     assert info["Tagged"] == "yes" and info["PDF version"] == "1.7"
     assert info["Title"] == title(doc, script)
-    assert info["Author"] == (doc.meta.author or doc.meta.credit or PRODUCT)
+    assert info["Author"] == (byline(doc) or outlet_line(doc) or PRODUCT)
     assert shown(doc, doc.title.en) in info["Subject"]
     keywords = info["Keywords"].split(", ")
     assert "machine translation" in keywords
@@ -106,7 +107,7 @@ def test_running_header_on_pages_after_the_first(build: Build, slug: str, script
     opening = " ".join(shown(doc, doc.title.en).split()[:4])
     for line in first_lines[1:]:
         assert line.strip().startswith(opening)
-        assert long_date(doc.meta.date) in line and (doc.meta.credit or "") in line
+        assert long_date(doc.meta.date) in line and outlet_line(doc) in line
 
 
 def rows_by_page(doc: AlignedDocument, pages: list[str]) -> list[list[Row]]:
@@ -156,3 +157,28 @@ def test_same_article_same_bytes(build: Build, script: str) -> None:
     assert first == second == pdf_path(build, slug, script).read_bytes()
     identifier = PdfReader(pdf_path(build, slug, script)).trailer["/ID"][0]
     assert identifier == hashlib.md5(f"{slug}.{script}.pdf".encode()).hexdigest()
+
+
+def run_sizes(pdf: Path) -> list[tuple[str, float]]:
+    """(text, font size in pt) of each text run of the document."""
+    runs: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            runs.append((text.strip(), round(size * tm[0] * cm[0], 2)))
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_chinese_headings_not_smaller_than_the_english(build: Build, script: str) -> None:
+    """Bold ideographs read smaller than the bold English of the CJK face at one size: the
+    Chinese of a section heading is set larger than its English (as the title's is)."""
+    slug = next(s for s in SLUGS if any(b.kind == "heading" for b in reviewed(build, s).blocks))
+    doc, pdf = reviewed(build, slug), pdf_path(build, slug, script)
+    runs = run_sizes(pdf)
+    for block in (b for b in doc.blocks if b.kind == "heading"):
+        zh = next(size for text, size in runs if block.zh(script).startswith(text) and len(text) >= 2)
+        en = next(size for text, size in runs if shown(doc, block.en).startswith(text) and len(text) >= 2)
+        assert zh > en, (block.zh(script), zh, en)

@@ -16,7 +16,7 @@ from pipeline import jsonio
 from pipeline.align import AlignedDocument
 from pipeline.publish import SITE_FILES
 from pipeline.quality import Report
-from pipeline.render import render_html
+from pipeline.render import headline_doubted, render_html
 from pipeline.scripts import SCRIPTS
 from pipeline.site import CHECKSUMS
 
@@ -24,6 +24,7 @@ from .conftest import REPO, SEEDS, Build
 
 BASE_URL = "https://briefs.example.org/zh/"
 SLUGS = [s.stem for s in SEEDS]
+RUMOUR = "28-point-plan-draft"  # its title drops 外傳 ("reportedly"): the checks doubt it
 
 
 def publish(copied: Build, dest: Path, base_url: str = BASE_URL) -> subprocess.CompletedProcess:
@@ -145,3 +146,50 @@ def test_publish_without_base_url_asks_for_it_by_name(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "give the absolute address DEST is served at as BASE_URL=https://" in result.stderr
     assert "'./'" not in result.stderr and not (tmp_path / "www").exists()
+
+
+def doubted(build: Build) -> set[str]:
+    """The seeds whose headline the checks doubt and no editor reviewed."""
+    return {slug for slug in SLUGS
+            if headline_doubted(jsonio.load(AlignedDocument, build.out / slug / "reviewed.json"))}
+
+
+def review_headline(build: Build, slug: str) -> None:
+    """An editor's English for a brief's title, in its corrections file."""
+    doc = jsonio.load(AlignedDocument, build.out / slug / "reviewed.json")
+    (build.source / f"{slug}.corrections.tsv").write_text(
+        f"zh\ten\n{''.join(r.original() for r in doc.title.rows)}\t{doc.title.en}\n", encoding="utf-8")
+
+
+def test_publish_names_the_briefs_whose_headline_is_doubted(copied: Build, tmp_path: Path) -> None:
+    assert RUMOUR in doubted(copied)
+    result = publish(copied, tmp_path / "www")
+    assert result.returncode == 0, result.stderr
+    for line in result.stdout.splitlines():
+        if len(line.split()) > 1 and line.split()[1].rstrip(":") in SLUGS:
+            assert ("headline doubted" in line) is (line.split()[1].rstrip(":") in doubted(copied)), line
+
+
+def test_strict_publish_holds_back_doubted_headlines_and_publishes_the_rest(copied: Build, tmp_path: Path) -> None:
+    """STRICT=1: a brief whose headline is doubted and not reviewed is not published (nor
+    listed), the run fails naming it; a brief whose headline an editor reviewed goes out."""
+    others = [slug for slug in SLUGS if slug != RUMOUR]
+    for slug in others:
+        review_headline(copied, slug)
+    dest = tmp_path / "www"
+    result = copied.make("publish", f"DEST={dest}", f"BASE_URL={BASE_URL}", "STRICT=1")
+    assert result.returncode != 0 and RUMOUR in result.stderr and "STRICT=1" in result.stderr
+    assert doubted(copied) == {RUMOUR}
+    assert status(result) == {RUMOUR: "held", **{slug: "updated" for slug in others}}
+    assert not (dest / RUMOUR).exists()
+    for slug in others:
+        assert (dest / slug / "index.html").is_file()
+    for name in ("index.html", "feed.xml", "manifest.json", CHECKSUMS):
+        assert RUMOUR not in (dest / name).read_text(encoding="utf-8"), name
+    checked = subprocess.run(["sha256sum", "-c", CHECKSUMS], cwd=dest, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    # Once an editor has reviewed the headline, the brief goes out.
+    review_headline(copied, RUMOUR)
+    again = copied.make("publish", f"DEST={dest}", f"BASE_URL={BASE_URL}", "STRICT=1")
+    assert again.returncode == 0, again.stderr
+    assert (dest / RUMOUR / "index.html").is_file() and RUMOUR in (dest / "index.html").read_text(encoding="utf-8")
