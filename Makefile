@@ -5,7 +5,8 @@
 #   make clean    remove build/;  make clean-memory: empty the translation memory
 #   make watch    build, then rebuild whenever source/ changes, everything kept loaded
 #   make review   edit the English in a browser;  make xliff / make import XLIFF=f: CAT tools
-#   make publish DEST=dir BASE_URL=https://…/   (scheduled runs);  make serve: preview on 127.0.0.1
+#   make publish DEST=dir BASE_URL=https://…/ [STRICT=1: hold back doubted headlines]  (scheduled runs)
+#   make serve    preview on 127.0.0.1
 #   make doctor   check what the build needs and say what to fix
 # Options (make VAR=value): SCRIPTS="zh-Hant zh-Hans" (PDFs to make), QUALITY=fast|default|best
 # (translation search: best is about 4x slower), SOURCE_DIR, BUILD_DIR,
