@@ -87,7 +87,7 @@ def problem_count(expected: list[Expectation], zh: str, english: str) -> int:
 class Finding:
     """One reason to distrust a row, as an editor reads it."""
 
-    kind: str     # entity, doubled, negation, modality, tense, dropped, short, day, score, agreement
+    kind: str     # entity, doubled, negation, modality, tense, dropped, sense, short, day, score, agreement
     reason: str
     zh: str = ""  # the Chinese it is about, to find its row ("" = wherever `en` is)
     en: str = ""  # the English it is about
@@ -271,6 +271,12 @@ def dropped(reliance: list[tuple[str, float]], threshold: float) -> list[Finding
     changes how likely the English is."""
     return [Finding("dropped", f"“{text}” seems to be missing from the English", zh=text)
             for text, loss in reliance if loss < threshold]
+
+
+def unsensed_words(unsensed: list[tuple[str, str]]) -> list[Finding]:
+    """Words none of whose dictionary senses is in the English (Translation.unsensed):
+    translated in a sense the dictionary does not know (環比 "in the ring"), or left out."""
+    return [Finding("sense", f"{zh}: {meaning}? not in the English", zh=zh) for zh, meaning in unsensed]
 
 
 def short_english(zh: str, english: str, minimum: float) -> list[Finding]:

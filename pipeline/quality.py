@@ -6,7 +6,8 @@ Chinese left in the English, an English span far shorter than its Chinese, a day
 no month. Sentence by sentence, each placed on the row holding the words concerned:
 names the Chinese never mentions, a name written twice, negation in one language only,
 hearsay, attribution, possibility or future lost, a time still to come or a listed
-point (a plan's provision) told in the past, Chinese the English does not depend on, repeated-phrase loops, abnormal length
+point (a plan's provision) told in the past, Chinese the English does not depend on, words
+whose every dictionary sense is missing from the English, repeated-phrase loops, abnormal length
 ratios, and the model's own doubt (a low log-probability, hypotheses that disagree).
 A term found elsewhere in its sentence's English (the aligner put it in the next row)
 is not a miss.
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from .align import AlignedBlock, AlignedDocument, Row
 from .checks import (Entities, Finding, bare_days, cjk_left, doubled_terms, dropped, entities,
                      invented_entities, loop, missing, modality_lost, negation_mismatch,
-                     provision_told_as_done, ratio_problem, short_english)
+                     provision_told_as_done, ratio_problem, short_english, unsensed_words)
 from .document import Correction
 from .glossary import Glossary
 from .translate import Translation, Translations
@@ -35,7 +36,7 @@ NUMBER_KINDS = {"date", "day", "month", "year", "percent", "ordinal", "amount", 
 # How much each finding lowers a row's confidence (multiplied: two findings, lower still).
 WEIGHTS = {"glossary": .5, "number": .5, "chinese-left": .5, "loop": .6, "length": .3,
            "entity": .5, "doubled": .3, "negation": .5, "modality": .4, "tense": .4,
-           "dropped": .4, "short": .4, "day": .3, "score": .3, "agreement": .3}
+           "dropped": .4, "sense": .3, "short": .4, "day": .3, "score": .3, "agreement": .3}
 # The model's own doubt. Log-probability per piece and n-best agreement (mean chrF 0–1)
 # below these mark a sentence; between LOW and HIGH they lower confidence gradually.
 SCORE_LOW, SCORE_HIGH = -0.9, -0.3
@@ -101,7 +102,8 @@ def text_findings(hans: str, english: str, known: Entities, listed: bool = False
 def sentence_findings(hans: str, english: str, unit: Translation, known: Entities,
                       listed: bool = False) -> list[Finding]:
     """Everything wrong with one sentence's English as a whole, the model's own doubt included."""
-    found = [*text_findings(hans, english, known, listed), *dropped(unit.reliance, DROPPED_RELIANCE)]
+    found = [*text_findings(hans, english, known, listed), *dropped(unit.reliance, DROPPED_RELIANCE),
+             *unsensed_words(unit.unsensed)]
     if unit.score < SCORE_LOW:
         found.append(Finding("score", f"the model was unsure of this sentence (log-probability {unit.score:.2f})"))
     if unit.agreement < AGREEMENT_LOW:

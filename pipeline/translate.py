@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import glossary as glossary_module
-from . import jsonio
+from . import jsonio, senses
 from .checks import Expectation, expectations, problem_count
 from .glossary import GLOSSED, KINDS, PROTECTED, Glossary
 from .memory import Memory
 from .numbers import complete_dates, write_amounts
 from .provision import MODEL_BIN_SHA256, locate
 from .segment import SegmentedDocument, Sentence, has_chinese
+from .senses import Word
 
 if TYPE_CHECKING:  # the stages after this one read its dataclasses without these libraries
     from sacrebleu.metrics import CHRF
@@ -46,6 +47,14 @@ REPAIR_MIN_LENGTH = 5    # shorter terms (plan, EU) are too like other words to 
 # A name alone is judged known from this beam at least: judged by a greedy search, more names
 # came out unknown and were inlined, and QUALITY=fast lost 0.12 chrF on the dev set.
 NAME_BEAM = 4
+# Log-probability per piece (given the input without the sense) that an English written with
+# a word's news sense may lose against the English it replaces (see Model.repair_senses):
+# none, the model must prefer it. Measured on the dev set's first 125 segments (34 of their
+# 126 sentences tried again): 0.1 kept 2 (chrF +0.08), 0.2 kept 3 (+0.14), 0.3 kept 4
+# (+0.18), 0.5 kept 8 (+0.14); but of the ten held-out sentences 0.5 changed, 4 read worse
+# (集群 "cluster" written as CC-CEDICT's only sense, "clan"), 3 mixed, 3 better: a sense
+# the model finds less likely than its own English is too often the wrong one.
+SENSE_MARGIN = 0.0
 MAX_BATCH_TOKENS = 2048
 MAX_DECODING_LENGTH = 256
 # Stretches of input between punctuation, left out one at a time to see what the English relies on.
@@ -89,6 +98,9 @@ class Translation:
     # becomes when that stretch is deleted from the input (nats). Near 0: the English
     # does not depend on it, so its content is probably missing.
     reliance: list[tuple[str, float]] = field(default_factory=list)
+    # Words none of whose dictionary senses is in the English, each with what the
+    # dictionary says it means (senses.py): a wrong sense, or a word left out.
+    unsensed: list[tuple[str, str]] = field(default_factory=list)
     written: bool = False        # not Chinese: kept as written, no model, nothing to check
 
     @property
@@ -179,10 +191,15 @@ class Attempts:
     date: str
     inlining: str = "failing"
     unknown: frozenset[str] = frozenset()  # names the model does not know (Model.unknown_names)
+    words: tuple[Word, ...] | None = None  # its content words and their senses (None: not looked up yet)
 
     def first(self) -> Prepared:
         origins = ("glossary",) if self.inlining == "failing" else None
         return prepare(self.sentence, self.glossary, self.date, Inline(PROTECTED, origins, self.unknown))
+
+    def terms(self) -> set[str]:
+        """The glossary terms and names of the sentence: their own checks cover them."""
+        return {t.zh for _, _, t in self.glossary.find(self.sentence.hans)}
 
     def names(self) -> dict[str, Expectation]:
         """The names of the sentence found in the article (names.py), not in the glossary."""
@@ -211,6 +228,14 @@ class Attempts:
         missed = frozenset(e.zh for clause in first.expected for e in clause
                            if e.kind in PROTECTED and not e.found_in(english))
         return prepare(self.sentence, self.glossary, self.date, Inline(PROTECTED, ("glossary",), missed | self.unknown))
+
+
+def looked_up(attempts: list[Attempts]) -> list[Attempts]:
+    """The attempts with their content words and senses (senses.words), those not yet
+    looked up all in one pass."""
+    todo = [a for a in attempts if a.words is None]
+    found = iter(senses.words([a.sentence.hans for a in todo], [a.terms() for a in todo]) if todo else [])
+    return [dataclasses.replace(a, words=next(found)) if a.words is None else a for a in attempts]
 
 
 def repair(pieces: list[str], attention: list[list[float]], inlined: list[str],
@@ -318,11 +343,13 @@ class Model:
         """Translate in one batch from each sentence's first input. A sentence whose
         hypotheses all fail a check is tried again on each of its retry inputs (see
         Attempts.steps) that differs from those tried, the failing sentences of a step in
-        one batch; the attempt with the fewest problems wins, the earliest on a tie."""
+        one batch; the attempt with the fewest problems wins, the earliest on a tie. Last,
+        a sentence whose English misses a word's every sense is tried with the word's
+        news sense in English (see repair_senses)."""
         if not attempts:
             return []
         unknown = self.unknown_names(attempts, max(decoding.beam, NAME_BEAM))
-        attempts = [dataclasses.replace(a, unknown=frozenset(a.names().keys() & unknown)) for a in attempts]
+        attempts = [dataclasses.replace(a, unknown=frozenset(a.names().keys() & unknown)) for a in looked_up(attempts)]
         sentences = [a.sentence for a in attempts]
         inputs = [a.first() for a in attempts]
         picks = [_pick(s, p, c, decoding.consensus) for s, p, c in
@@ -351,10 +378,39 @@ class Model:
                     retry = _pick(sentences[i], prep, candidates, decoding.consensus)
                     if retry.problems < picks[i].problems:
                         picks[i], inputs[i] = retry, prep
-        units = [self.unit(s, p, pick.chosen, pick.agreement) for s, p, pick in zip(sentences, inputs, picks)]
+        self.repair_senses(attempts, inputs, picks, decoding)
+        units = [self.unit(a.sentence, p, pick.chosen, pick.agreement, a.words)
+                 for a, p, pick in zip(attempts, inputs, picks)]
         if decoding.reliance:
             self.measure_reliance(units, [pick.chosen for pick in picks])
         return units
+
+    def repair_senses(self, attempts: list[Attempts], inputs: list[Prepared], picks: list[Pick],
+                      decoding: Decoding) -> None:
+        """Search again, in one batch, each sentence whose English misses every sense of a
+        word that has a news sense (senses.Word.news), with those senses written in English
+        in its input, as names are; keep the new English (in `picks` and `inputs`, in place)
+        where it carries more of those words, has no more problems, and the model, given
+        the input without the senses, finds it at most SENSE_MARGIN less likely per piece
+        than the English it replaces: a sense that makes the model write what it would not
+        have written from the Chinese is probably the wrong one."""
+        todo = []
+        for i, (attempt, pick) in enumerate(zip(attempts, picks)):
+            lost = [w for w in senses.unsensed(attempt.words, detokenize(pick.chosen.pieces)) if w.news]
+            if lost:
+                prep = inputs[i]
+                todo.append((i, lost, Prepared([senses.write(c, lost) for c in prep.clauses], prep.expected,
+                                               prep.inlined)))
+        found = self.search(self._sources([prep for _, _, prep in todo]), decoding.beam) if todo else []
+        retries = [_pick(attempts[i].sentence, prep, candidates, decoding.consensus)
+                   for (i, _, prep), candidates in zip(todo, found)]
+        scores = iter(self.score([("".join(inputs[i].clauses), pick.chosen.pieces)
+                                  for (i, _, _), retry in zip(todo, retries) for pick in (picks[i], retry)]))
+        for (i, lost, prep), retry in zip(todo, retries):
+            own, new = (next(scores) / (len(p.chosen.pieces) + 1) for p in (picks[i], retry))
+            still = senses.unsensed(tuple(lost), detokenize(retry.chosen.pieces))
+            if len(still) < len(lost) and retry.problems <= picks[i].problems and new >= own - SENSE_MARGIN:
+                picks[i], inputs[i] = retry, prep
 
     def unknown_names(self, attempts: list[Attempts], beam: int) -> set[str]:
         """Of the sentences' names found in the article (Attempts.names), those the model,
@@ -442,23 +498,27 @@ class Model:
             for i, target, result, scored in zip(todo, targets, results, scores):
                 chosen[i] = Candidate(target, result.attention[0][:len(target)], scored / (len(target) + 1), -1)
         out = []
-        for sentence, prep, candidate, found in zip(sentences, prepared, chosen, own):
+        words = senses.words([s.hans for s in sentences], [{e.zh for c in p.expected for e in c} for p in prepared])
+        for sentence, prep, candidate, found, mine in zip(sentences, prepared, chosen, own, words):
             others = [detokenize(c.pieces) for c in found[:decoding.beam] if c is not candidate]
-            out.append(self.unit(sentence, prep, candidate, _agreement(detokenize(candidate.pieces), others)))
+            out.append(self.unit(sentence, prep, candidate, _agreement(detokenize(candidate.pieces), others), mine))
         self.measure_reliance(out, chosen)
         return out
 
     def unit(self, sentence: Sentence, prep: Prepared, chosen: Candidate,
-             agreement: float) -> Translation:
-        """The kept English of a sentence with its attention per clause and per source piece."""
+             agreement: float, words: tuple[Word, ...]) -> Translation:
+        """The kept English of a sentence with its attention per clause and per source
+        piece, and which of its `words` the English carries in none of their senses."""
         tokens = self.tokenize("".join(prep.clauses))
         bounds = [*self.clause_starts(prep.clauses, tokens), len(tokens) + 1]
         attention = [[round(sum(row[a:b]), 4) for a, b in zip(bounds, bounds[1:])]
                      for row in chosen.attention]
         expected = [e for clause in prep.expected for e in clause]
         pieces, attention, repairs = repair(tidy(chosen.pieces), attention, prep.inlined, expected)
+        unsensed = [(w.zh, w.suggestion()) for w in senses.unsensed(words, detokenize(pieces))]
         return Translation(sentence.id, "".join(prep.clauses), pieces, attention, prep.expected,
-                           max(chosen.rank, 0), chosen.repairs + repairs, round(chosen.score, 4), round(agreement, 4))
+                           max(chosen.rank, 0), chosen.repairs + repairs, round(chosen.score, 4), round(agreement, 4),
+                           unsensed=unsensed)
 
 
 @dataclass
@@ -512,7 +572,7 @@ def default_model() -> Model:
 
 
 # The code that turns a sentence into its English: a change to it makes every sentence new.
-MEMORY_CODE = ("translate.py", "checks.py", "numbers.py", "glossary.py")
+MEMORY_CODE = ("translate.py", "checks.py", "numbers.py", "glossary.py", "senses.py")
 
 
 @cache
@@ -524,11 +584,13 @@ def _code_version() -> str:
 def memory_key(attempt: Attempts, decoding: Decoding) -> str:
     """What decides a sentence's English: the model's input and the Chinese its English is
     judged against, the glossary's entries for the terms in it (all of them, as a retry may
-    write any in English), the model, the search, and the code."""
+    write any in English), its words' dictionary senses (a retry may write one, and a new
+    dictionary may give others), the model, the search, and the code."""
     completed = [complete_dates(c.hans, attempt.date) for c in attempt.sentence.clauses]
     terms = sorted({t.zh: dataclasses.asdict(t) for c in completed for _, _, t in attempt.glossary.find(c)}.items())
     record = [_code_version(), MODEL_BIN_SHA256, dataclasses.asdict(decoding), attempt.inlining,
-              [c.hans for c in attempt.sentence.clauses], attempt.first().clauses, terms]
+              [c.hans for c in attempt.sentence.clauses], attempt.first().clauses, terms,
+              [dataclasses.asdict(w) for w in looked_up([attempt])[0].words]]
     return hashlib.sha256(json.dumps(record, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -575,7 +637,7 @@ def request(doc: SegmentedDocument, glossary_files: list[Path] = (), names: Name
     sentences = doc.all_sentences()
     written = {s.id: as_written(Attempts(s, glossary, doc.meta.date, inlining))
                for s in sentences if not is_chinese(s)}
-    attempts = [Attempts(s, glossary, doc.meta.date, inlining) for s in sentences if s.id not in written]
+    attempts = looked_up([Attempts(s, glossary, doc.meta.date, inlining) for s in sentences if s.id not in written])
     return Request(doc, glossary, written, attempts, [memory_key(a, QUALITIES[quality]) for a in attempts])
 
 

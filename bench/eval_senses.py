@@ -1,0 +1,153 @@
+"""Word senses (pipeline/senses.py): what the sense retry does to the dev set's English, and
+how well the "sense" reason finds misleading English.
+
+dev: the dev set through the pipeline (as bench/eval.py does, QUALITY=default) without the
+sense retry and with it, in one run: chrF on the first 125 segments (where the rules were
+tuned) and on the other 125 (held out), the content words whose every dictionary sense is
+missing from the English, those the "sense" reason names, and how many sentences were tried
+again and kept.
+flags: the "sense" reason on hand-labelled English (each given to the model as a forced
+translation, as bench/eval_checks.py does): tests/data/misleading.tsv (the seeds, and the
+dev set split at segment 125) and ../shared/eval/qe/misleading_rows.tsv (rows of six briefs
+of unseen articles, title rows left out): its precision and recall alone, and the recall
+of the other checks without and with it. `--frequencies` lists, for the tuning half, how
+precision and recall move with the word frequency below which the reason is given.
+Usage: python bench/eval_senses.py [--part dev flags] [--frequencies] [--examples]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from pathlib import Path
+from unittest import mock
+
+import sacrebleu
+
+from eval import DEV, pipeline_english
+from eval_checks import LABELS, flagged
+from pipeline import glossary, names, senses
+from pipeline.glossary import Glossary
+from pipeline.scripts import converter
+from pipeline.translate import Model, detokenize
+
+REPO = Path(__file__).resolve().parent.parent
+QE_ROWS = REPO.parent / "shared" / "eval" / "qe" / "misleading_rows.tsv"
+TUNE = 125  # the dev set's first segments: the rules were tuned on these only
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def missing_words(sources: list[str], hyps: list[str]) -> tuple[int, int]:
+    """(content words looked up, those none of whose senses is in the English), leaving
+    out the base glossary's terms (the names the names stage finds are counted)."""
+    hans = [converter("t2s").convert(s) for s in sources]
+    terms = glossary.load([])
+    found = senses.words(hans, [{t.zh for _, _, t in terms.find(h)} for h in hans])
+    return sum(map(len, found)), sum(len(senses.unsensed(f, e)) for f, e in zip(found, hyps))
+
+
+def dev(examples: bool) -> None:
+    rows = read(DEV)
+    sources, refs = [r["zh"] for r in rows], [r["en"] for r in rows]
+    counts = {"tried": 0, "kept": 0}
+    repair = Model.repair_senses
+
+    def counted(self, attempts, inputs, picks, decoding) -> None:
+        before = list(inputs)
+        counts["tried"] += sum(any(w.news for w in senses.unsensed(a.words, detokenize(p.chosen.pieces)))
+                               for a, p in zip(attempts, picks))
+        repair(self, attempts, inputs, picks, decoding)
+        counts["kept"] += sum(a is not b for a, b in zip(before, inputs))
+
+    print(f"{'system':22} {'chrF tune':>9} {'chrF held':>9} {'words':>6} {'unsensed':>8} {'held out':>8} "
+          f"{'tried':>6} {'kept':>5} {'s':>6}")
+    english = []
+    for name, method in (("without sense retry", lambda *args: None), ("with sense retry", counted)):
+        with mock.patch.object(Model, "repair_senses", method):
+            start = time.perf_counter()
+            hyps = pipeline_english(sources, "default")
+            seconds = time.perf_counter() - start
+        english.append(hyps)
+        tune = sacrebleu.corpus_chrf(hyps[:TUNE], [refs[:TUNE]]).score
+        held = sacrebleu.corpus_chrf(hyps[TUNE:], [refs[TUNE:]]).score
+        total, lost = missing_words(sources, hyps)
+        held_total, held_lost = missing_words(sources[TUNE:], hyps[TUNE:])
+        print(f"{name:22} {tune:9.2f} {held:9.2f} {total:6} {lost:8} {f'{held_lost}/{held_total}':>8} "
+              f"{counts['tried']:6} {counts['kept']:5} {seconds:6.1f}", flush=True)
+    if examples:
+        for i, (old, new) in enumerate(zip(*english)):
+            if i >= TUNE and old != new:
+                print(f"\n{rows[i]['seg_id']} {sources[i]}\n  before: {old}\n  after:  {new}\n  ref:    {refs[i]}")
+
+
+def labelled() -> dict[str, list[dict[str, str]]]:
+    """The labelled sets: misleading.tsv's seeds and its dev halves, and the rows of the
+    six unseen briefs (title rows, which repeat the first rows, left out)."""
+    rows = read(LABELS)
+    qe = [{"id": f"{r['slug']}-{r['row_key']}", "set": "qe", "zh": r["zh"], "en": r["en"],
+           "misleading": str(int(r["label"] == "MISLEADING"))}
+          for r in read(QE_ROWS) if not r["row_key"].startswith("ts")]
+    return {"seeds": [r for r in rows if r["set"] == "seed"],
+            "dev 1-125 (tuning)": [r for r in rows if r["set"] == "dev" and int(r["id"]) <= TUNE],
+            "dev 126-250 (held out)": [r for r in rows if r["set"] == "dev" and int(r["id"]) > TUNE],
+            "unseen briefs (rows)": qe}
+
+
+def kinds(reasons: list[str]) -> set[str]:
+    return {reason.split(":")[0] for reason in reasons}
+
+
+def flags() -> None:
+    print(f"{'set':24} {'n':>4} {'misl.':>5} {'sense':>5} {'precision':>9} {'recall':>6} "
+          f"{'others recall':>13} {'+ sense':>7} {'others flag':>11} {'+ sense':>7}")
+    for name, rows in labelled().items():
+        found = [kinds(f) for f in flagged(rows)]
+        bad = [r["misleading"] == "1" for r in rows]
+        sense = [("sense" in k) for k in found]
+        others = [bool(k - {"sense"}) for k in found]
+        hits = sum(s and b for s, b in zip(sense, bad))
+        print(f"{name:24} {len(rows):4} {sum(bad):5} {sum(sense):5} {hits / max(1, sum(sense)):9.0%} "
+              f"{hits / max(1, sum(bad)):6.0%} {sum(o and b for o, b in zip(others, bad)) / max(1, sum(bad)):13.0%} "
+              f"{sum(bool(k) and b for k, b in zip(found, bad)) / max(1, sum(bad)):7.0%} "
+              f"{sum(others) / len(rows):11.0%} {sum(map(bool, found)) / len(rows):7.0%}", flush=True)
+
+
+def frequencies() -> None:
+    """Precision and recall of the reason on the tuning half for each frequency limit."""
+    rows = labelled()["dev 1-125 (tuning)"]
+    limits = (100, 300, 1000, 3000, 20000)
+    with mock.patch.object(senses, "MAX_FREQUENCY", limits[-1]):
+        found = flagged(rows)
+    count = names.lexicon([converter("t2s").convert(r["zh"]) for r in rows], Glossary({})).tagger.tokenizer.FREQ
+    bad = [r["misleading"] == "1" for r in rows]
+    others = [any(not reason.startswith("sense:") for reason in f) for f in found]
+    for limit in limits:
+        named = [any(reason.startswith("sense:") and (count.get(reason.split(":")[1].strip()) or 0) <= limit
+                     for reason in f) for f in found]
+        hits = sum(n and b for n, b in zip(named, bad))
+        added = sum(n and b and not o for n, b, o in zip(named, bad, others))
+        print(f"frequency <= {limit:6}: {sum(named):3} flagged, precision {hits / max(1, sum(named)):.0%}, "
+              f"recall {hits / max(1, sum(bad)):.0%}, misleading sentences no other check flags {added}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", nargs="+", default=["dev", "flags"], choices=["dev", "flags"])
+    parser.add_argument("--frequencies", action="store_true", help="the tuning table of senses.MAX_FREQUENCY")
+    parser.add_argument("--examples", action="store_true", help="the held-out segments whose English the retry changed")
+    args = parser.parse_args()
+    if args.frequencies:
+        frequencies()
+        return
+    if "dev" in args.part:
+        dev(args.examples)
+    if "flags" in args.part:
+        flags()
+
+
+if __name__ == "__main__":
+    main()
