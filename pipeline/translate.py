@@ -47,14 +47,6 @@ REPAIR_MIN_LENGTH = 5    # shorter terms (plan, EU) are too like other words to 
 # A name alone is judged known from this beam at least: judged by a greedy search, more names
 # came out unknown and were inlined, and QUALITY=fast lost 0.12 chrF on the dev set.
 NAME_BEAM = 4
-# Log-probability per piece (given the input without the sense) that an English written with
-# a word's news sense may lose against the English it replaces (see Model.repair_senses):
-# none, the model must prefer it. Measured on the dev set's first 125 segments (34 of their
-# 126 sentences tried again): 0.1 kept 2 (chrF +0.08), 0.2 kept 3 (+0.14), 0.3 kept 4
-# (+0.18), 0.5 kept 8 (+0.14); but of the ten held-out sentences 0.5 changed, 4 read worse
-# (集群 "cluster" written as CC-CEDICT's only sense, "clan"), 3 mixed, 3 better: a sense
-# the model finds less likely than its own English is too often the wrong one.
-SENSE_MARGIN = 0.0
 MAX_BATCH_TOKENS = 2048
 MAX_DECODING_LENGTH = 256
 # Stretches of input between punctuation, left out one at a time to see what the English relies on.
@@ -343,9 +335,7 @@ class Model:
         """Translate in one batch from each sentence's first input. A sentence whose
         hypotheses all fail a check is tried again on each of its retry inputs (see
         Attempts.steps) that differs from those tried, the failing sentences of a step in
-        one batch; the attempt with the fewest problems wins, the earliest on a tie. Last,
-        a sentence whose English misses a word's every sense is tried with the word's
-        news sense in English (see repair_senses)."""
+        one batch; the attempt with the fewest problems wins, the earliest on a tie."""
         if not attempts:
             return []
         unknown = self.unknown_names(attempts, max(decoding.beam, NAME_BEAM))
@@ -378,39 +368,11 @@ class Model:
                     retry = _pick(sentences[i], prep, candidates, decoding.consensus)
                     if retry.problems < picks[i].problems:
                         picks[i], inputs[i] = retry, prep
-        self.repair_senses(attempts, inputs, picks, decoding)
         units = [self.unit(a.sentence, p, pick.chosen, pick.agreement, a.words)
                  for a, p, pick in zip(attempts, inputs, picks)]
         if decoding.reliance:
             self.measure_reliance(units, [pick.chosen for pick in picks])
         return units
-
-    def repair_senses(self, attempts: list[Attempts], inputs: list[Prepared], picks: list[Pick],
-                      decoding: Decoding) -> None:
-        """Search again, in one batch, each sentence whose English misses every sense of a
-        word that has a news sense (senses.Word.news), with those senses written in English
-        in its input, as names are; keep the new English (in `picks` and `inputs`, in place)
-        where it carries more of those words, has no more problems, and the model, given
-        the input without the senses, finds it at most SENSE_MARGIN less likely per piece
-        than the English it replaces: a sense that makes the model write what it would not
-        have written from the Chinese is probably the wrong one."""
-        todo = []
-        for i, (attempt, pick) in enumerate(zip(attempts, picks)):
-            lost = [w for w in senses.unsensed(attempt.words, detokenize(pick.chosen.pieces)) if w.news]
-            if lost:
-                prep = inputs[i]
-                todo.append((i, lost, Prepared([senses.write(c, lost) for c in prep.clauses], prep.expected,
-                                               prep.inlined)))
-        found = self.search(self._sources([prep for _, _, prep in todo]), decoding.beam) if todo else []
-        retries = [_pick(attempts[i].sentence, prep, candidates, decoding.consensus)
-                   for (i, _, prep), candidates in zip(todo, found)]
-        scores = iter(self.score([("".join(inputs[i].clauses), pick.chosen.pieces)
-                                  for (i, _, _), retry in zip(todo, retries) for pick in (picks[i], retry)]))
-        for (i, lost, prep), retry in zip(todo, retries):
-            own, new = (next(scores) / (len(p.chosen.pieces) + 1) for p in (picks[i], retry))
-            still = senses.unsensed(tuple(lost), detokenize(retry.chosen.pieces))
-            if len(still) < len(lost) and retry.problems <= picks[i].problems and new >= own - SENSE_MARGIN:
-                picks[i], inputs[i] = retry, prep
 
     def unknown_names(self, attempts: list[Attempts], beam: int) -> set[str]:
         """Of the sentences' names found in the article (Attempts.names), those the model,
@@ -584,8 +546,8 @@ def _code_version() -> str:
 def memory_key(attempt: Attempts, decoding: Decoding) -> str:
     """What decides a sentence's English: the model's input and the Chinese its English is
     judged against, the glossary's entries for the terms in it (all of them, as a retry may
-    write any in English), its words' dictionary senses (a retry may write one, and a new
-    dictionary may give others), the model, the search, and the code."""
+    write any in English), its words' dictionary senses (a new dictionary may give others,
+    and the "sense" check judges by them), the model, the search, and the code."""
     completed = [complete_dates(c.hans, attempt.date) for c in attempt.sentence.clauses]
     terms = sorted({t.zh: dataclasses.asdict(t) for c in completed for _, _, t in attempt.glossary.find(c)}.items())
     record = [_code_version(), MODEL_BIN_SHA256, dataclasses.asdict(decoding), attempt.inlining,

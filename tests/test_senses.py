@@ -54,12 +54,6 @@ def test_only_rare_content_words_are_looked_up_and_names_and_glossary_terms_are_
     assert found[0] == Word("净利", ("net profit",), "net profit")
 
 
-def test_a_sense_is_written_in_english_as_a_glossary_term_is() -> None:
-    revenue = Word("营收", ("revenue",), "revenue")
-    assert senses.write("公司营收增长", [revenue]) == "公司revenue增长"
-    assert senses.write("Apple营收2亿", [revenue]) == "Apple revenue 2亿"
-
-
 def test_a_word_missing_from_the_english_is_a_reason_in_the_checks_style() -> None:
     finding, = unsensed_words([("净利", "net profit")])
     assert (finding.kind, finding.zh) == ("sense", "净利")
@@ -94,26 +88,3 @@ def test_the_memory_key_changes_with_the_dictionary_senses() -> None:
     assert key == memory_key(dataclasses.replace(attempt, words=None), QUALITIES["default"])
     other = tuple(dataclasses.replace(w, senses=w.senses + ("a new sense",)) for w in attempt.words)
     assert key != memory_key(dataclasses.replace(attempt, words=other), QUALITIES["default"])
-
-
-def test_a_word_whose_sense_is_missing_is_searched_again_in_one_batch_with_its_sense(monkeypatch) -> None:
-    """Sentences whose English carries none of a word's senses are searched again, all in
-    one batch, with the sense in English; the new English is kept only where it carries
-    the word and the model, given the sentence without the sense, finds it likely enough."""
-    model = default_model()
-    # A sense no English of these sentences carries, so both are tried again.
-    odd = Word("施工", ("zebra crossing",), "zebra crossing")
-    attempts = [Attempts(sentence(zh), glossary.load([]), "2025-01-01", words=(odd,))
-                for zh in ("这座桥今年开始施工。", "北京的新桥明年开始施工。")]
-    searched: list[list[str]] = []
-    search = model.search
-    monkeypatch.setattr(model, "search", lambda sources, beam: searched.append(sources) or search(sources, beam))
-    monkeypatch.setattr("pipeline.translate.SENSE_MARGIN", -100.0)  # nothing is likely enough
-    units = model.translate(attempts)
-    assert len(searched) == 2 and len(searched[1]) == 2  # the first search, then both sentences at once
-    assert all("zebra" in "".join(s) for s in searched[1])
-    assert all("zebra" not in u.source for u in units)
-    assert all(u.unsensed == [("施工", "zebra crossing")] for u in units)  # named on the row instead
-    monkeypatch.setattr("pipeline.translate.SENSE_MARGIN", 100.0)  # anything carrying the sense is
-    kept = [u for u in model.translate(attempts) if "zebra" in u.text.lower()]
-    assert kept and all("zebra crossing" in u.source for u in kept)
