@@ -206,9 +206,11 @@ serve: all
 
 # --- editors ---------------------------------------------------------------------------
 # make review: the briefs on http://127.0.0.1:$(REVIEW_PORT)/ with the English editable;
-# Save writes source/<slug>.corrections.tsv and rebuilds that brief.
+# Save writes source/<slug>.corrections.tsv and rebuilds that brief. The port is checked
+# first: a second make review would otherwise build everything, then find it taken.
 REVIEW_PORT ?= 8765
 review: setup
+	@$(STAGE) review --check-port --port $(REVIEW_PORT)
 	@$(MAKE) -s all || echo "make review: some briefs failed (above); serving the others" >&2
 	@$(STAGE) review --source-dir $(SOURCE_DIR) --build $(BUILD_DIR) --port $(REVIEW_PORT) --python $(PY) \
 	  --make-args SCRIPTS='$(SCRIPTS)' QUALITY=$(QUALITY)

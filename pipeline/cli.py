@@ -166,7 +166,7 @@ def _corrections(args: argparse.Namespace) -> str:
     from . import glossary
     from .align import AlignedDocument
     from .checks import entities
-    from .corrections import apply, approve, load
+    from .corrections import apply, approve, load, nearest
     doc = jsonio.load(AlignedDocument, args.input)
     corrections = load(args.corrections) if args.corrections else []
     approvals = load(args.approved) if args.approved else []
@@ -175,8 +175,10 @@ def _corrections(args: argparse.Namespace) -> str:
     unapproved = approve(doc, approvals)
     jsonio.dump(doc, args.out)
     for c in doc.stale:
-        print(f"warning: {args.corrections}:{c.line}: stale, not applied: its Chinese no longer occurs "
-              f"in the article ({_cut(c.zh)})", file=sys.stderr)
+        near = nearest(doc, c.zh)
+        meant = f"; did you mean 「{near[0]}」 ({near[1]} % alike)?" if near else ""
+        print(f"warning: {args.corrections}:{c.line}: stale, not applied: its Chinese is not in the article "
+              f"({_cut(c.zh)}){meant}", file=sys.stderr)
     for a in unapproved:
         print(f"warning: {args.approved}:{a.line}: stale approval, not applied: the row's Chinese is gone "
               f"or the model's English for it changed since it was approved ({_cut(a.zh)})", file=sys.stderr)
@@ -275,8 +277,12 @@ def _publish(args: argparse.Namespace) -> str:
     return result.lines[-1]
 
 
-def _review(args: argparse.Namespace) -> str:
-    from .review import serve
+def _review(args: argparse.Namespace) -> str | None:
+    from .review import port_refusal, serve
+    if problem := port_refusal(args.port):
+        raise SourceError("make review", problem)
+    if args.check_port:
+        return None  # make review builds next: a free port says nothing
     serve(args.source_dir, args.build, args.port, args.make_args, args.python)
     return "review server stopped"
 
@@ -370,6 +376,8 @@ def parser() -> argparse.ArgumentParser:
     rv.add_argument("--source-dir", type=Path, default=Path("source"))
     rv.add_argument("--build", type=Path, default=Path("build"))
     rv.add_argument("--port", type=int, default=8765)
+    rv.add_argument("--check-port", action="store_true",
+                    help="only check that the port is free, and exit (make review does, before it builds)")
     rv.add_argument("--make-args", nargs="*", default=[], help="extra make arguments for rebuilds (VAR=value)")
     rv.add_argument("--python", default=".venv/bin/python", help="the interpreter as the Makefile names it")
     pub = command("publish", _publish, "build what changed and copy the site into a folder (make publish)")

@@ -33,6 +33,8 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from . import jsonio
 from .align import AlignedBlock, AlignedDocument, Row
 from .checks import Entities
@@ -60,6 +62,12 @@ REFUSED = re.compile(f"{CONTROL.pattern}|[\t\n\u2028\u2029\ud800-\udfff]")
 # Runs of what wraps a line (spaces, tabs, line breaks: XML's whitespace): how a textarea
 # or a CAT tool may lay out one row's text, not part of it.
 WRAPPING = re.compile("[ \t\r\n]+")
+# How alike (%, rapidfuzz's ratio on the Simplified text) a row must be to a stale
+# correction's Chinese to be named as the row it likely meant. A typo of one character in
+# a clause of ten leaves 91 %. Of the 335 rows of the ten test briefs, 26 have another row
+# 60 % alike or more (most of them the same sentence twice: a headline and the lead), 49
+# one 50 %: a correction of a sentence since deleted is rarely given a wrong guess.
+NEAR = 60
 
 
 def path_for(source_dir: Path, slug: str) -> Path:
@@ -216,6 +224,18 @@ def apply(doc: AlignedDocument, corrections: list[Correction], known: Entities,
     doc.corrections = source if corrections else ""
     doc.stale = [c for c in corrections if c.line not in used]
     return doc
+
+
+def nearest(doc: AlignedDocument, zh: str) -> tuple[str, int] | None:
+    """The row of `doc` whose Chinese is most like `zh` (a stale correction's, in either
+    script), as written, and how alike (%); None when no row is NEAR % alike."""
+    rows = {key("".join(t.hans for t in row.zh)): row.original() for row in doc.rows()}
+    found = [best for form in forms(zh)
+             if (best := process.extractOne(form, list(rows), scorer=fuzz.ratio, score_cutoff=NEAR))]
+    if not found:
+        return None
+    text, alike, _ = max(found, key=lambda best: best[1])
+    return rows[text], round(alike)
 
 
 def approve(doc: AlignedDocument, approvals: list[Correction]) -> list[Correction]:

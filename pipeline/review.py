@@ -30,9 +30,13 @@ written in one rename and rebuilt as `make` would:
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
+import os
 import secrets
+import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
@@ -45,8 +49,9 @@ from . import corrections, glossary, jsonio, suggest, termbase
 from .align import AlignedDocument
 from .errors import SourceError
 from .quality import Report
-from .render import environment, pdf_name, review_note
+from .render import brief_date_order, context, environment, pdf_name, review_note
 from .scripts import SCRIPTS
+from .typography import house_style
 
 HOST = "127.0.0.1"
 TOKEN_HEADER = "X-Review-Token"
@@ -55,6 +60,7 @@ TOKEN_HEADER = "X-Review-Token"
 # corrections.MAX_ROW characters (575 KB).
 MAX_BODY = 1 << 20
 TERM_NOTE = "added on the review page"
+PORT_VARIABLE = "REVIEW_PORT"  # the Makefile's variable that chooses the port
 
 
 def pdf_scripts(make_args: list[str]) -> list[str]:
@@ -95,15 +101,24 @@ def brief_targets(build: Path, slug: str, make_args: list[str]) -> list[str]:
     return [str(brief / "index.html"), *(str(brief / pdf_name(slug, s)) for s in pdf_scripts(make_args)), "site"]
 
 
-def rebuild(source_dir: Path, build: Path, targets: list[str], make_args: list[str], python: str) -> tuple[int, str]:
-    """`targets` rebuilt as `make` would, in this process and one job at a time (a
-    threaded server forks no workers): the exit status and what the build said."""
+def rebuild(source_dir: Path, build: Path, targets: list[str], make_args: list[str], python: str,
+            pool=None) -> tuple[int, str]:
+    """`targets` rebuilt as `make` would: in `pool`'s workers, forked before the server's
+    threads (runner.rendering_pool), else in this process one job at a time (a threaded
+    server forks no workers); the exit status and what the build said."""
     from .runner import build as run
     said = io.StringIO()
     with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-        status = run(python, build, targets, parallel=1,
+        status = run(python, build, targets, pool=pool, parallel=1,
                      make_args=[f"SOURCE_DIR={source_dir}", f"BUILD_DIR={build}", *make_args])
     return status, said.getvalue()
+
+
+def said(line: str, status: int, started: float) -> None:
+    """A save's one line on the server's terminal, with its time since `started` (what
+    the build said goes to the page)."""
+    failed = ", but the rebuild failed (the page shows why)" if status else ""
+    print(f"{'saved':>11}  {line}{failed} ({time.perf_counter() - started:.1f} s)", flush=True)
 
 
 def published(build: Path) -> dict[str, int]:
@@ -123,9 +138,11 @@ def term_refusal(term: object, keys: set[str]) -> str:
     return ""
 
 
-def create_app(source_dir: Path, build: Path, make_args: list[str], python: str = ".venv/bin/python") -> Flask:
+def create_app(source_dir: Path, build: Path, make_args: list[str], python: str = ".venv/bin/python",
+               pool=None) -> Flask:
     """The review site for the briefs built in `build` from the articles in `source_dir`;
-    `python` is the interpreter as the Makefile's commands name it."""
+    `python` is the interpreter as the Makefile's commands name it; the rebuilds run in
+    `pool` if given (see rebuild)."""
     source_dir, build = source_dir.resolve(), build.resolve()  # make runs in the repository
     token = secrets.token_urlsafe(32)
     rebuilding = threading.Lock()
@@ -165,6 +182,7 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
     def merged(slug: str, path: Path, edits: dict[str, str]) -> tuple[Response, int]:
         """`edits` merged into the rows file `path` beside the article (corrections or
         approvals), then the brief rebuilt: {ok, note, log} or {ok, error, log}."""
+        started = time.perf_counter()
         with rebuilding:  # each save merges into what the last one wrote, and make runs once at a time
             if not corrections.has_article(source_dir, slug):  # a file beside no article would be an orphan
                 refuse(409, f"not saved: the article {source_dir}/{slug}.* no longer exists (deleted or "
@@ -173,31 +191,38 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
                 corrections.dump(corrections.merge(corrections.load(path), edits), path)
             except SourceError as err:  # the file was hand-edited into a state it cannot be read in
                 refuse(409, f"not saved: {err}")
-            status, said = rebuild(source_dir, build, brief_targets(build, slug, make_args), make_args, python)
+            status, log = rebuild(source_dir, build, brief_targets(build, slug, make_args), make_args, python,
+                                  pool)
+        rows = f"{len(edits)} row{'s' if len(edits) != 1 else ''}"
+        said(f"{slug}: {rows} → {path.name}, brief rebuilt", status, started)
         if status:
-            return jsonify(ok=False, error=f"saved to {path.name}, but the rebuild failed", log=said), 500
+            return jsonify(ok=False, error=f"saved to {path.name}, but the rebuild failed", log=log), 500
         doc, _ = load(slug)
-        return jsonify(ok=True, note=review_note(doc), log=said), 200
+        return jsonify(ok=True, note=review_note(doc), log=log), 200
 
     def glossary_changed(change: Callable[[Path], None], done: str) -> tuple[Response, int]:
         """The project's glossary changed by `change`, then every brief rebuilt (each depends
         on it): {ok, note, log} or {ok, error, log}."""
+        started = time.perf_counter()
         with rebuilding:
             try:
                 change(terms_path)
             except SourceError as err:  # a hand edit a build cannot read, or no such entry
                 refuse(409, f"not saved: {err}")
             before = published(build)
-            status, said = rebuild(source_dir, build, ["briefs", "site"], make_args, python)
+            status, log = rebuild(source_dir, build, ["briefs", "site"], make_args, python, pool)
             built = sum(before.get(slug) != when for slug, when in published(build).items())
+        note = f"{done}; {built} brief{'s' if built != 1 else ''} rebuilt"
+        said(note, status, started)
         if status:
-            return jsonify(ok=False, error=f"{done}, but the rebuild failed", log=said), 500
-        return jsonify(ok=True, note=f"{done}; {built} brief{'s' if built != 1 else ''} rebuilt", log=said), 200
+            return jsonify(ok=False, error=f"{done}, but the rebuild failed", log=log), 500
+        return jsonify(ok=True, note=note, log=log), 200
 
     def learned(doc: AlignedDocument) -> dict:
-        """What the page shows besides the brief: the project's terms, the stale approvals,
-        the terms the corrections propose, the corrections of rows like this brief's; and
-        the files that cannot be read, named (the page still shows the rest)."""
+        """What the page shows besides the brief: the project's terms, the stale corrections
+        with the row each most likely meant, the stale approvals, the terms the corrections
+        propose, the corrections of rows like this brief's; and the files that cannot be
+        read, named (the page still shows the rest)."""
         problems, terms, stale = [], [], []
         try:
             terms = termbase.entries(terms_path)
@@ -211,7 +236,8 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
             problems.append(str(err))
         fixes = suggest.fixes(build, briefs())
         return dict(terms=terms, kinds=termbase.KINDS, proposals=suggest.proposals(fixes, known),
-                    suggestions=suggest.similar(doc.rows(), fixes), unapproved=stale, problems=problems)
+                    suggestions=suggest.similar(doc.rows(), fixes), unapproved=stale, problems=problems,
+                    stale=[(c, corrections.nearest(doc, c.zh)) for c in doc.stale])
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_: RequestEntityTooLarge) -> tuple[Response, int]:
@@ -227,13 +253,17 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
     @app.get("/")
     @app.get("/index.html")  # where a brief's "All briefs" link leads
     def index() -> str:
-        return env.get_template("review-index.html.j2").render(entries=[load(s) for s in briefs()])
+        return env.get_template("review-index.html.j2").render(
+            entries=[(doc, report, brief_date_order(doc)) for doc, report in map(load, briefs())])
 
     @app.get("/<slug>")
     def review(slug: str) -> str:
         doc, report = load(slug)
+        # The English as readers will see it (house style: curly quotes, the brief's date
+        # order), in the field itself: the editor edits what is published, and a row left
+        # as it is is not sent (the page compares each field with what it was given).
         return env.get_template("review.html.j2").render(
-            doc=doc, report=report, blocks=[(-1, doc.title), *enumerate(doc.blocks)], token=token,
+            **context(doc), report=report, blocks=[(-1, doc.title), *enumerate(doc.blocks)], token=token,
             pdfs=[pdf_name(slug, s) for s in pdf_scripts(make_args)], **learned(doc))
 
     @app.get("/<slug>/page")
@@ -263,14 +293,17 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
         rows = {corrections.key(row.original()): row for row in doc.rows() if not row.reviewed}
         if problem := refusal(approved, {corrections.key(row.original()) for row in doc.rows()}):
             refuse(400, f"not saved: {problem}")
+        order = brief_date_order(doc)
         for zh, en in approved.items():
             if (row := rows.get(corrections.key(zh))) is None:
                 refuse(400, f"not saved: {_named(zh)} is reviewed by an editor already")
-            if corrections.clean(en) != corrections.clean(row.en):
+            if corrections.clean(en) != corrections.clean(house_style(row.en, order)):
                 refuse(409, f"not saved: {_named(zh)}: its English is no longer the one shown (the brief was "
                             "rebuilt since): reload the page")
+        # The model's English is what an approval holds (corrections.approve compares it),
+        # not the house style the page showed.
         return merged(slug, corrections.approvals_for(source_dir, slug),
-                      {zh: corrections.clean(en) for zh, en in approved.items()})
+                      {zh: corrections.clean(rows[corrections.key(zh)].en) for zh in approved})
 
     @app.post("/terms")
     def add_term() -> tuple[Response, int]:
@@ -296,12 +329,45 @@ def create_app(source_dir: Path, build: Path, make_args: list[str], python: str 
     return app
 
 
-def serve(source_dir: Path, build: Path, port: int, make_args: list[str], python: str) -> None:
-    """Serve the review site on loopback until interrupted (Ctrl-C)."""
-    import weasyprint  # noqa: F401 — loaded now, not at the first save's PDFs
+def _bind_error(port: int) -> OSError | None:
+    """Why the server could not listen on `port` of HOST, or None: bound as werkzeug binds
+    it (reusing an address that only closed connections still hold), then let go."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError as err:
+            return err
+    return None
 
-    server = make_server(HOST, port, create_app(source_dir, build, make_args, python), threaded=True)
+
+def port_refusal(port: int) -> str:
+    """Why the review server cannot listen on `port`, naming the variable that chooses
+    another and a port free now; "" when it can. Checked before `make review` builds:
+    werkzeug would say it only after the whole build."""
+    if (err := _bind_error(port)) is None:
+        return ""
+    free = next((p for p in range(port + 1, min(port + 100, 65536)) if _bind_error(p) is None), port + 1)
+    if err.errno == errno.EADDRINUSE:
+        return (f"port {port} on {HOST} is in use (another make review?): stop it, or choose another "
+                f"with {PORT_VARIABLE}={free}")
+    return f"cannot listen on port {port} of {HOST} ({err.strerror}): choose another with {PORT_VARIABLE}={free}"
+
+
+def serve(source_dir: Path, build: Path, port: int, make_args: list[str], python: str) -> None:
+    """Serve the review site on loopback until interrupted (Ctrl-C). A save's PDFs are
+    laid out side by side, one worker each, when there are cores for it."""
+    from .runner import rendering_pool
+
+    workers = min(os.cpu_count() or 1, len(pdf_scripts(make_args)))
+    pool = rendering_pool(workers) if workers > 1 else None  # forked first: the server starts threads
+    if pool is None:
+        import weasyprint  # noqa: F401 — loaded now, not at the first save's PDFs
+    server = make_server(HOST, port, create_app(source_dir, build, make_args, python, pool), threaded=True)
     print(f"Reviewing the briefs in {build} at http://{HOST}:{server.server_port}/ (Ctrl-C stops)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     server.server_close()
+    if pool:
+        pool.close()
+        pool.join()

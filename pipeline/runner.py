@@ -43,7 +43,7 @@ from tqdm import tqdm
 # The pipeline's stages in data-flow order: each reads only what earlier ones wrote.
 STAGES = ("read", "scripts", "segment", "names", "translate", "align", "corrections",
           "quality", "html", "pdf", "xliff")
-WHOLE_BUILD = ("site",)  # stages of the whole build, not of one article
+WHOLE_BUILD = ("site",)  # stages of the whole build, not of one article (each its Make target too)
 LOG = "build.log"
 HERE = Path(__file__).resolve().parent  # the pipeline's code: watch starts again when it changes
 MAKE_SAYS = re.compile(r"^make(?:\[\d+\])?: ")
@@ -172,7 +172,10 @@ class Progress:
         return tqdm(total=sentences, unit="sentence", file=sys.stderr, dynamic_ncols=True,
                     disable=not sys.stderr.isatty(), leave=False, desc="translating")
 
-    def write(self, line: str, stream=sys.stdout) -> None:
+    def write(self, line: str, stream=None) -> None:
+        # sys.stdout looked up now, not when this was defined: a caller's redirect (the
+        # review server's, which hands what a save's build said to the page) takes the lines.
+        stream = stream or sys.stdout
         if self.bar.disable:
             print(line, file=stream, flush=True)
         else:
@@ -230,6 +233,19 @@ def _pool(parallel: int, initializer=None):
     return multiprocessing.get_context("fork").Pool(parallel, initializer)
 
 
+def rendering_pool(parallel: int) -> multiprocessing.pool.Pool:
+    """`parallel` workers for the rebuilds of a process that stays up (make review's),
+    forked now, before it starts a thread, each loading WeasyPrint: a brief's PDFs are then
+    laid out side by side."""
+    return _pool(parallel, _rendering)
+
+
+def _rendering() -> None:
+    """A rendering worker's start: Ctrl-C is left to the parent, which closes the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import weasyprint  # noqa: F401 — loaded now, not at the first save's PDFs
+
+
 def shell(line: str) -> None:
     """A recipe's other line: `touch` done here (hundreds of them in a big build), the rest by bash."""
     words = shlex.split(line)
@@ -256,16 +272,17 @@ def build(python: str, build_dir: Path, targets: list[str], pool=None, make_args
           parallel: int | None = None, source_dir: Path | None = None) -> int:
     """`make briefs site` (with `make_args`), run here: the exit status Make would give.
     The jobs run in `pool` if given, else in `parallel` workers (make -jN's, by default).
-    Each target is planned once those before it are built, whatever failed: the index
-    (`site`) depends on what the briefs wrote, so Make can plan it only then. The files
-    of `source_dir` that Make does not build are named first, and fail the build."""
+    Consecutive targets of the briefs are planned together, once; the index (`site`) once
+    those before it are built, whatever failed: it depends on what the briefs wrote, so
+    Make can plan it only then. The files of `source_dir` that Make does not build are
+    named first, and fail the build."""
     if dry_run():
         return subprocess.run(["make", "-n", "-s", "-k", "--no-print-directory", *targets],
                               env=_planning_env()).returncode
     status, progress = refused(source_dir) if source_dir else 0, None
     try:
-        for target in targets:
-            jobs, planned = plan(python, [target], make_args)
+        for batch in _batches(targets):
+            jobs, planned = plan(python, batch, make_args)
             failures = 0
             if jobs:
                 progress = progress or Progress(build_dir / LOG)
@@ -275,6 +292,18 @@ def build(python: str, build_dir: Path, targets: list[str], pool=None, make_args
         if progress:
             progress.close()
     return status
+
+
+def _batches(targets: list[str]) -> list[list[str]]:
+    """`targets` as they are planned: runs of briefs' targets together (a brief's page and
+    PDFs: one `make -n`, and one line for the brief), each whole-build target alone."""
+    batches: list[list[str]] = []
+    for target in targets:
+        if target in WHOLE_BUILD or not batches or batches[-1][0] in WHOLE_BUILD:
+            batches.append([target])
+        else:
+            batches[-1].append(target)
+    return batches
 
 
 def refused(source_dir: Path) -> int:

@@ -37,15 +37,19 @@ MAKE_ARGS = ["SCRIPTS=zh-Hant zh-Hans", "QUALITY=default"]  # as the Makefile's 
 NEW_ENGLISH = "Our editors rewrote this row by hand on a quiet Tuesday morning."
 
 
-@pytest.fixture
-def brief(build: Build, tmp_path: Path) -> tuple[Path, Path]:
-    """(source folder, build folder) holding one brief copied from the session build."""
+def one_brief(build: Build, tmp_path: Path, slug: str) -> tuple[Path, Path]:
+    """(source folder, build folder) holding the brief `slug` copied from the session build."""
     source, out = tmp_path / "source", tmp_path / "build"
     source.mkdir()
-    shutil.copy2(build.source / f"{SLUG}.md", source)
-    shutil.copytree(build.out / SLUG, out / SLUG)
+    shutil.copy2(build.source / f"{slug}.md", source)
+    shutil.copytree(build.out / slug, out / slug)
     shutil.copy2(build.out / ".quality", out)  # without it make records the quality anew and re-translates
     return source, out
+
+
+@pytest.fixture
+def brief(build: Build, tmp_path: Path) -> tuple[Path, Path]:
+    return one_brief(build, tmp_path, SLUG)
 
 
 @pytest.fixture
