@@ -35,12 +35,14 @@ endif
 BASE_URL   ?= ./
 DEBS       := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
 
-# The articles of SOURCE_DIR whose file names are proved safe (pipeline/sources.py, run
-# by the system Python: it needs only its standard library). Make never lists the folder
+# The articles of SOURCE_DIR whose file names are proved safe (pipeline/sources.py: it
+# needs only Python's standard library, so it runs before the venv exists). Make never lists the folder
 # itself: a name holding a quote, a "$" or a space would reach the shell through it. Every
 # other file there (an unsafe name, a .pdf, two files for one slug, a symbolic link) is
 # named as an error by the build, and the other briefs build.
-ARTICLES := $(shell $(PYTHON) -I pipeline/sources.py '$(SOURCE_DIR)')
+# The venv's interpreter once there is one: pyenv's python3 is a shell script that takes
+# some 0.1 s to start, and every make (the runner's plans too) lists the folder.
+ARTICLES := $(shell $(if $(wildcard $(PY)),$(PY),$(PYTHON)) -I pipeline/sources.py '$(SOURCE_DIR)')
 SOURCES  := $(addprefix $(SOURCE_DIR)/,$(ARTICLES))
 SLUGS    := $(basename $(ARTICLES))
 # Each slug's source file, for the read rule: SOURCE_OF_<slug> = source/<slug>.<ext>.
