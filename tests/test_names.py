@@ -107,6 +107,18 @@ def test_dictionary_names_only_where_they_are_words() -> None:
     assert "立法院" not in found("這是獨立法院。", "zh-Hant-TW")
 
 
+def test_companies_named_with_common_words_before_a_suffix() -> None:
+    """三星 is Samsung and three stars, 大众 Volkswagen and the masses: the company where an
+    organisation's suffix follows, in the word or after it, and then its bare mentions too;
+    a modifier (现代: Hyundai, modern) or no suffix, the word."""
+    mainland = found("三星电子的利润增长，大众汽车集团和吉利汽车也公布业绩，三星称。", "zh-Hans-CN")
+    assert {zh: (n.en, n.kind, n.count) for zh, n in mainland.items() if zh in ("三星", "大众", "吉利")} == {
+        "三星": ("Samsung", "org", 2), "大众": ("Volkswagen", "org", 1), "吉利": ("Geely", "org", 1)}
+    assert found("特斯拉汽车在上海复产。", "zh-Hans-CN")["特斯拉"].en == "Tesla"  # not its first sense, Nikola Tesla
+    assert not {"现代", "大众", "苹果"} & found("现代汽车工业和现代科技服务大众，果农说苹果价格稳定。", "zh-Hans-CN").keys()
+    assert "三星" not in names.cedict() and "三星" not in found("夜空中的三星很亮。", "zh-Hans-CN")
+
+
 def test_compounds_and_source_glosses() -> None:
     hk = found("香港特區政府表示，發展局副局長陳家明（Chan Ka-ming）說，陳家明也到元朗區。", "zh-Hant-HK")
     assert hk["香港特区"].en == "Hong Kong SAR" and hk["元朗区"].en == "Yuen Long District"
