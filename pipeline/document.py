@@ -43,6 +43,18 @@ class Meta:
     glossary: dict[str, str] = field(default_factory=dict)  # the article's own terms, zh → en
 
 
+# Regions of a BCP 47 tag whose press this product writes for (Macau's reads like Hong Kong's).
+REGIONS = {"TW": "tw", "HK": "hk", "MO": "hk", "CN": "cn", "SG": "cn", "MY": "cn"}
+
+
+def region_of(language: str, script: str) -> str:
+    """tw, hk or cn from the article's language tag, else from its script."""
+    for part in reversed(language.replace("_", "-").split("-")):
+        if part.upper() in REGIONS:
+            return REGIONS[part.upper()]
+    return "tw" if script == "zh-Hant" else "cn"
+
+
 @dataclass
 class Document:
     slug: str

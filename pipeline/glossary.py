@@ -40,11 +40,12 @@ class Glossary:
     terms: dict[str, Term]
 
     def find(self, text: str) -> list[tuple[int, int, Term]]:
-        """Leftmost-longest matches of glossary terms in zh-Hans `text`."""
+        """Leftmost-longest matches of glossary terms in zh-Hans `text`, none starting
+        with the unit of the number before it (`bound_to_number`)."""
         longest = max((len(k) for k in self.terms), default=0)
         found, i = [], 0
         while i < len(text):
-            for size in range(min(longest, len(text) - i), 1, -1):
+            for size in range(0 if bound_to_number(text, i) else min(longest, len(text) - i), 1, -1):
                 term = self.terms.get(text[i:i + size])
                 if term:
                     found.append((i, i + size, term))
@@ -70,6 +71,18 @@ class Glossary:
             if text[end:end + 1].isascii() and text[end:end + 1].isalnum():
                 out.append(" ")
         return "".join(out) + text[last:]
+
+
+# Units a number takes after it: dates, times and multipliers. A term starting with one
+# right after a digit is not there: the character is the number's (台北31日电 is "Taipei,
+# 31st, dispatch", not 日电 NEC; 5月光 is May, not 月光 moonlight).
+NUMBER_UNITS = frozenset("年月日号號时時分秒点點万萬亿億")
+DIGITS = frozenset("0123456789０１２３４５６７８９〇零一二三四五六七八九十百千两兩")
+
+
+def bound_to_number(text: str, i: int) -> bool:
+    """Whether text[i] is the unit of a number that ends at i."""
+    return 0 < i < len(text) and text[i] in NUMBER_UNITS and text[i - 1] in DIGITS
 
 
 def entry(zh_forms: str, en: str, kind: str) -> list[Term]:

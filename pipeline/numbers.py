@@ -29,9 +29,18 @@ MULTIPLIERS = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8, "千萬":
                "百萬": 10**6, "百万": 10**6, "萬億": 10**12, "万亿": 10**12}
 SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
 # How an amount in a currency is written in English news, before and after the number.
+# The Chinese names it before the number (新台币9899.2亿元) or after (9899.2亿元新台币,
+# 3.5亿港元); 元 alone is the local currency (LOCAL).
 CURRENCIES = {"美元": ("$", ""), "美金": ("$", ""), "港元": ("HK$", ""), "港币": ("HK$", ""),
-              "新台币": ("NT$", ""), "台币": ("NT$", ""), "元人民币": ("", " yuan"), "人民币": ("", " yuan"),
-              "元": ("", " yuan"), "欧元": ("", " euros"), "日元": ("", " yen"), "英镑": ("£", "")}
+              "新台币": ("NT$", ""), "台币": ("NT$", ""), "人民币": ("", " yuan"), "欧元": ("", " euros"),
+              "日元": ("", " yen"), "日圆": ("", " yen"), "英镑": ("£", ""), "澳门元": ("", " patacas"),
+              "澳门币": ("", " patacas"), "韩元": ("", " won"), "澳元": ("A$", ""), "新加坡元": ("S$", ""),
+              "加元": ("C$", "")}
+US_DOLLARS = {"美元", "美金"}
+# 元 alone, by the article's region (document.region_of): a Taiwan paper's 元 is the
+# New Taiwan dollar, a Hong Kong one's the Hong Kong dollar (Macau's pataca is read as
+# Hong Kong's: the regions do not tell them apart).
+LOCAL = {"cn": ("", " yuan"), "tw": ("NT$", ""), "hk": ("HK$", "")}
 DEADLINE = r"(?:之前|以前|前)"
 FUTURE_MARKERS = ("將", "将", "要", "預計", "预计", "截至", "最遲", "最迟")
 NUM = r"(?<![A-Za-z0-9.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"  # 2,000 or 2000.5
@@ -84,21 +93,26 @@ def complete_dates(text: str, article_date: str) -> str:
     return PATTERNS[1][1].sub(month_of, text)
 
 
-AMOUNT = re.compile(NUM + r"(万亿|千万|百万|万|亿)(" + "|".join(sorted(CURRENCIES, key=len, reverse=True)) + ")?")
+_NAMED = "|".join(sorted(CURRENCIES, key=len, reverse=True))
+AMOUNT = re.compile(f"({_NAMED})?" + NUM + f"(万亿|千万|百万|万|亿)(元?)({_NAMED})?")
 
 
-def write_amounts(hans: str) -> str:
+def write_amounts(hans: str, region: str = "cn") -> str:
     """Write amounts of a million or more in English words (570.06亿美元 → $57.006 billion)
     for the model, where it slips: a decimal in 亿 or 万 loses a power of ten ("$5,706
     million"), a currency other than the US dollar becomes one (12.5亿元, 3000亿元 →
-    "$300 billion"). Whole US dollars and bare counts (1000亿美元, 14亿人) it reads right,
-    and written in English they change the words around them: those are left alone."""
+    "$300 billion") or is written twice (9899.2亿元新台币 → "989.92 billion yuannTD"), so
+    the currency named before or after the number goes into the English with it. Whole US
+    dollars and bare counts (1000亿美元, 14亿人) it reads right, and written in English
+    they change the words around them: those are left alone."""
     def english(match: re.Match[str]) -> str:
-        value = _value(match.group(1), match.group(2))
-        slips = "." in match.group(1) or (match.group(3) or "美元") not in ("美元", "美金")
+        before_name, number, unit, yuan, after_name = match.groups()
+        named = before_name or after_name
+        value = _value(number, unit)
+        slips = "." in number or (named not in US_DOLLARS if named else bool(yuan))
         if value < 10**6 or not slips:
             return match.group(0)
-        before, after = CURRENCIES.get(match.group(3) or "", ("", ""))
+        before, after = CURRENCIES[named] if named else LOCAL.get(region, LOCAL["cn"]) if yuan else ("", "")
         return f"{before}{_spoken(value)}{after}"
     return AMOUNT.sub(english, hans)
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import jinja2
 
 from .align import AlignedDocument
+from .document import region_of
 from .glossary import Glossary, load
-from .names import SYSTEMS, region_of
 from .quality import Report
-from .romanize import NAME, is_surname, romanize, split_name
+from .romanize import NAME, PRESS_SYSTEMS, is_surname, romanize, split_name
 from .scripts import CONFIGS, SCRIPTS, Script, converter
 from .typography import date_order, house_style
 
@@ -182,7 +182,7 @@ def byline(doc: AlignedDocument) -> str:
 def _romanized(name: str, doc: AlignedDocument) -> str:
     """A person's name as the region's press spells it; "" for a region with no such
     spelling here (Hong Kong) or for what is no name (no surname first)."""
-    system = SYSTEMS.get(region_of(doc.meta.language, doc.script))
+    system = PRESS_SYSTEMS.get(region_of(doc.meta.language, doc.script))
     if not system or not is_surname(split_name(name)[0]):
         return ""
     try:

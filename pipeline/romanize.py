@@ -38,6 +38,9 @@ __all__ = ["SURNAMES", "is_surname", "romanize", "split_name",
 
 DATA = Path(__file__).resolve().parent / "data" / "surnames.tsv"
 SYSTEMS = ("pinyin", "wade-giles")
+# How each region's press writes a Chinese person's name (HK press uses Cantonese
+# readings, which no library here provides: HK names are left to the dictionaries).
+PRESS_SYSTEMS = {"tw": "wade-giles", "cn": "pinyin"}
 
 # One Han character: CJK Unified Ideographs, Extension A, the compatibility block and
 # the supplementary-plane extensions (B onwards).

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from . import glossary as glossary_module
 from . import jsonio, senses
 from .checks import Expectation, expectations, problem_count
+from .document import region_of
 from .glossary import GLOSSED, KINDS, PROTECTED, Glossary
 from .memory import Memory
 from .numbers import complete_dates, write_amounts
@@ -157,9 +158,11 @@ class Inline:
     also: frozenset[str] = frozenset()
 
 
-def prepare(sentence: Sentence, glossary: Glossary, date: str, inline: Inline = Inline(PROTECTED)) -> Prepared:
+def prepare(sentence: Sentence, glossary: Glossary, date: str, inline: Inline = Inline(PROTECTED),
+            region: str = "cn") -> Prepared:
     completed = [complete_dates(c.hans, date) for c in sentence.clauses]
-    protected = [write_amounts(glossary.protect(c, inline.kinds, inline.origins, inline.also)) for c in completed]
+    protected = [write_amounts(glossary.protect(c, inline.kinds, inline.origins, inline.also), region)
+                 for c in completed]
     inlined = [t.en for c, p in zip(completed, protected) for _, _, t in glossary.find(c) if t.en in p]
     return Prepared(protected, [expectations(c, glossary) for c in completed], inlined)
 
@@ -184,10 +187,11 @@ class Attempts:
     inlining: str = "failing"
     unknown: frozenset[str] = frozenset()  # names the model does not know (Model.unknown_names)
     words: tuple[Word, ...] | None = None  # its content words and their senses (None: not looked up yet)
+    region: str = "cn"  # whose 元 the article's amounts are in (numbers.LOCAL)
 
     def first(self) -> Prepared:
         origins = ("glossary",) if self.inlining == "failing" else None
-        return prepare(self.sentence, self.glossary, self.date, Inline(PROTECTED, origins, self.unknown))
+        return prepare(self.sentence, self.glossary, self.date, Inline(PROTECTED, origins, self.unknown), self.region)
 
     def terms(self) -> set[str]:
         """The glossary terms and names of the sentence: their own checks cover them."""
@@ -215,11 +219,12 @@ class Attempts:
         if self.steps[step] == "wider":
             return best
         if self.steps[step] == "every":
-            return prepare(self.sentence, self.glossary, self.date, Inline(KINDS))
+            return prepare(self.sentence, self.glossary, self.date, Inline(KINDS), self.region)
         first = self.first()
         missed = frozenset(e.zh for clause in first.expected for e in clause
                            if e.kind in PROTECTED and not e.found_in(english))
-        return prepare(self.sentence, self.glossary, self.date, Inline(PROTECTED, ("glossary",), missed | self.unknown))
+        return prepare(self.sentence, self.glossary, self.date,
+                       Inline(PROTECTED, ("glossary",), missed | self.unknown), self.region)
 
 
 def looked_up(attempts: list[Attempts]) -> list[Attempts]:
@@ -597,9 +602,11 @@ def request(doc: SegmentedDocument, glossary_files: list[Path] = (), names: Name
     if names is not None:
         glossary = names.extend(glossary)
     sentences = doc.all_sentences()
+    region = region_of(doc.meta.language, doc.script)
     written = {s.id: as_written(Attempts(s, glossary, doc.meta.date, inlining))
                for s in sentences if not is_chinese(s)}
-    attempts = looked_up([Attempts(s, glossary, doc.meta.date, inlining) for s in sentences if s.id not in written])
+    attempts = looked_up([Attempts(s, glossary, doc.meta.date, inlining, region=region)
+                          for s in sentences if s.id not in written])
     return Request(doc, glossary, written, attempts, [memory_key(a, QUALITIES[quality]) for a in attempts])
 
 

@@ -1,4 +1,5 @@
-"""House style for the English a reader sees: one kind of quotation mark, one date order.
+"""House style for the English a reader sees: one kind of quotation mark, one date order,
+currency symbols written whole.
 
 The model writes straight quotes in one sentence and curly ones in the next, "November
 20" here and "20 November" there. A brief set in one style reads as edited, so the
@@ -16,6 +17,8 @@ MONTHS = ("January|February|March|April|May|June|July|August|September|October|N
 MONTH_DAY = re.compile(rf"\b({MONTHS}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?![-–]\d)(?:,? (\d{{4}})\b)?")
 # "20 November", "20th November 2025"; not "2-20 November".
 DAY_MONTH = re.compile(rf"(?<![-–\d])\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTHS})\b(?: (\d{{4}})\b)?")
+# The model's pieces split a prefixed dollar sign from its country: "NT $989.92 billion".
+DOLLAR = re.compile(r"\b(NT|HK|US|A|C|S|NZ) \$(?=\d)")
 OPENS_AFTER = " \t\n([{—–-/“‘"  # a quote after these (or at the start) opens
 
 
@@ -47,5 +50,6 @@ def _quotes(text: str) -> str:
 
 
 def house_style(text: str, order: str = "day-month") -> str:
-    """`text` with curly quotes and its dates in `order` (see date_order)."""
-    return _dates(_quotes(text), order)
+    """`text` with curly quotes, its dates in `order` (see date_order) and NT$, HK$, US$
+    written as one symbol."""
+    return DOLLAR.sub(r"\1$", _dates(_quotes(text), order))

@@ -148,6 +148,26 @@ MUST = {"立法院", "金門", "民眾黨", "蕭文生", "中華台北", "花蓮
         "香港特區政府", "元朗區", "陳家明", "186.4億港元"}
 
 
+def test_an_amount_is_written_in_the_currency_named_before_or_after_it_or_the_regions_own() -> None:
+    assert write_amounts("营收9899.2亿元新台币") == "营收NT$989.92 billion"  # not "yuan" and "NTD"
+    assert write_amounts("营收新台币9899.2亿元") == "营收NT$989.92 billion"
+    assert write_amounts("港币120亿元，澳门元3亿元") == "HK$12 billion，300 million patacas"
+    assert write_amounts("12亿元人民币", "tw") == "1.2 billion yuan"
+    # 元 alone is the local currency: a Taiwan paper's is the New Taiwan dollar.
+    assert write_amounts("营收3000亿元", "tw") == "营收NT$300 billion"
+    assert write_amounts("营收3000亿元", "hk") == "营收HK$300 billion"
+    assert write_amounts("营收3000亿元") == "营收300 billion yuan"
+    assert write_amounts("美元1000亿") == "美元1000亿"  # whole US dollars read right as they are
+
+
+def test_a_term_never_starts_with_the_unit_of_the_number_before_it() -> None:
+    terms = glossary.Glossary({t.zh: t for t in glossary.entry("日电", "NEC", "org") + glossary.entry("月光", "moonlight", "term")})
+    assert [t.en for _, _, t in terms.find("中央社记者台北31日电")] == []  # a dateline: "31st, dispatch"
+    assert [t.en for _, _, t in terms.find("新华社北京十日电")] == []
+    assert [t.en for _, _, t in terms.find("5月光线较弱")] == []
+    assert [t.en for _, _, t in terms.find("日电公司宣布，月光下")] == ["NEC", "moonlight"]
+
+
 def test_unseen_articles_get_their_names_right(build: Build) -> None:
     with open(REPO / "tests" / "data" / "articles" / "expected.tsv", encoding="utf-8", newline="") as handle:
         expected = list(csv.DictReader(handle, delimiter="\t"))

@@ -2,6 +2,8 @@
 written in English before the first search, and retries."""
 from __future__ import annotations
 
+import re
+
 from pipeline import glossary
 from pipeline.checks import dropped
 from pipeline.document import Block, Document, Meta
@@ -103,3 +105,19 @@ def test_a_sentence_failing_every_retry_is_searched_wider_only_after_a_greedy_se
     beams.clear()
     model.translate([attempt], QUALITIES["fast"])
     assert beams == [1, 1, 8]
+
+
+def test_a_taiwan_papers_dateline_and_amounts_read_as_such() -> None:
+    """The dateline's 日電 is the 31st's dispatch, not the company NEC (CC-CEDICT's 日电),
+    and a Taiwan paper's 元 is the New Taiwan dollar, named once."""
+    from pipeline import names
+    from pipeline.translate import translate
+    text = ("（中央社記者王小明台北31日電）台積電今天公布第三季營收9899.2億元新台幣，"
+            "另一家公司營收為320億元。")
+    doc = segment(convert(Document("t", "t.md", Meta(title="營收", language="zh-Hant-TW", date="2025-10-31"),
+                                   [Block("paragraph", text)])))
+    found = names.find(doc, glossary.load([]))
+    english = " ".join(u.text for u in translate(doc, names=found).units.values())
+    assert "NEC" not in english
+    assert re.search(r"NT ?\$989\.92 billion\b", english) and re.search(r"NT ?\$32 billion", english), english
+    assert "yuan" not in english and "NTD" not in english, english

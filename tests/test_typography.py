@@ -1,4 +1,4 @@
-"""House style of the English shown: curly quotes, one date order per brief."""
+"""House style of the English shown: curly quotes, one date order per brief, whole dollar signs."""
 from __future__ import annotations
 
 import pytest
@@ -19,6 +19,9 @@ from pipeline.typography import date_order, house_style
     ("in November 2025", "day-month", "in November 2025"),
     ("from November 20-21", "day-month", "from November 20-21"),
     ("the 2-20 November talks", "month-day", "the 2-20 November talks"),
+    # A dollar sign the model's pieces split from its country.
+    ("revenue of NT $989.92 billion, HK $3 million", "day-month", "revenue of NT$989.92 billion, HK$3 million"),
+    ("NT $ and US $ alone, or $5", "day-month", "NT $ and US $ alone, or $5"),
 ])
 def test_house_style(text: str, order: str, styled: str) -> None:
     assert house_style(text, order) == styled
