@@ -28,19 +28,23 @@ ORDINALS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "s
 MULTIPLIERS = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8, "千萬": 10**7, "千万": 10**7,
                "百萬": 10**6, "百万": 10**6, "萬億": 10**12, "万亿": 10**12}
 SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
-# How an amount in a currency is written in English news, before and after the number.
+# How an amount in a currency is written for the model, before and after the number.
 # The Chinese names it before the number (新台币9899.2亿元) or after (9899.2亿元新台币,
-# 3.5亿港元); 元 alone is the local currency (LOCAL).
-CURRENCIES = {"美元": ("$", ""), "美金": ("$", ""), "港元": ("HK$", ""), "港币": ("HK$", ""),
-              "新台币": ("NT$", ""), "台币": ("NT$", ""), "人民币": ("", " yuan"), "欧元": ("", " euros"),
-              "日元": ("", " yen"), "日圆": ("", " yen"), "英镑": ("£", ""), "澳门元": ("", " patacas"),
-              "澳门币": ("", " patacas"), "韩元": ("", " won"), "澳元": ("A$", ""), "新加坡元": ("S$", ""),
-              "加元": ("C$", "")}
+# 3.5亿港元); 元 alone is the local currency (LOCAL). A dollar other than the US one is
+# spelled out: given "NT$420 million" or "HK$420 million" the model wrote a bare "$420
+# million" in 2 and 1 of 5 news sentences, given "420 million New Taiwan dollars" (Hong
+# Kong dollars) never; the page writes them NT$ and HK$ again (typography.house_style).
+CURRENCIES = {"美元": ("$", ""), "美金": ("$", ""), "港元": ("", " Hong Kong dollars"),
+              "港币": ("", " Hong Kong dollars"), "新台币": ("", " New Taiwan dollars"),
+              "台币": ("", " New Taiwan dollars"), "人民币": ("", " yuan"), "欧元": ("", " euros"),
+              "日元": ("", " yen"), "日圆": ("", " yen"), "英镑": ("£", ""), "澳门元": ("", " Macau patacas"),
+              "澳门币": ("", " Macau patacas"), "韩元": ("", " won"), "澳元": ("", " Australian dollars"),
+              "新加坡元": ("", " Singapore dollars"), "加元": ("", " Canadian dollars")}
 US_DOLLARS = {"美元", "美金"}
 # 元 alone, by the article's region (document.region_of): a Taiwan paper's 元 is the
 # New Taiwan dollar, a Hong Kong one's the Hong Kong dollar (Macau's pataca is read as
 # Hong Kong's: the regions do not tell them apart).
-LOCAL = {"cn": ("", " yuan"), "tw": ("NT$", ""), "hk": ("HK$", "")}
+LOCAL = {"cn": ("", " yuan"), "tw": CURRENCIES["新台币"], "hk": CURRENCIES["港币"]}
 DEADLINE = r"(?:之前|以前|前)"
 FUTURE_MARKERS = ("將", "将", "要", "預計", "预计", "截至", "最遲", "最迟")
 NUM = r"(?<![A-Za-z0-9.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"  # 2,000 or 2000.5

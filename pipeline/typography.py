@@ -19,6 +19,10 @@ MONTH_DAY = re.compile(rf"\b({MONTHS}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?![-–]\d)
 DAY_MONTH = re.compile(rf"(?<![-–\d])\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTHS})\b(?: (\d{{4}})\b)?")
 # The model's pieces split a prefixed dollar sign from its country: "NT $989.92 billion".
 DOLLAR = re.compile(r"\b(NT|HK|US|A|C|S|NZ) \$(?=\d)")
+# Dollars the model is given spelled out (numbers.CURRENCIES), written as news writes them.
+SPELLED = {"New Taiwan": "NT$", "Hong Kong": "HK$", "Australian": "A$", "Canadian": "C$", "Singapore": "S$"}
+SPELLED_DOLLARS = re.compile(r"\b(\d[\d,]*(?:\.\d+)?(?: (?:thousand|million|billion|trillion))?) "
+                             rf"({'|'.join(SPELLED)}) dollars?\b")
 OPENS_AFTER = " \t\n([{—–-/“‘"  # a quote after these (or at the start) opens
 
 
@@ -51,5 +55,6 @@ def _quotes(text: str) -> str:
 
 def house_style(text: str, order: str = "day-month") -> str:
     """`text` with curly quotes, its dates in `order` (see date_order) and NT$, HK$, US$
-    written as one symbol."""
-    return DOLLAR.sub(r"\1$", _dates(_quotes(text), order))
+    written as one symbol before the amount."""
+    text = SPELLED_DOLLARS.sub(lambda m: SPELLED[m[2]] + m[1], _dates(_quotes(text), order))
+    return DOLLAR.sub(r"\1$", text)

@@ -131,7 +131,7 @@ def test_compounds_and_source_glosses() -> None:
 def test_amounts_in_yi_are_written_and_checked_as_billions() -> None:
     assert write_amounts("出口金额为570.06亿美元") == "出口金额为$57.006 billion"
     assert write_amounts("拨款12.5亿元，人口2153.6万人，5万人") == "拨款1.25 billion yuan，人口21.536 million人，5万人"
-    assert write_amounts("投资2,000亿新台币") == "投资NT$200 billion"
+    assert write_amounts("投资2,000亿新台币") == "投资200 billion New Taiwan dollars"
     assert write_amounts("冻结1000亿美元，14亿人") == "冻结1000亿美元，14亿人"  # read right as they are
     (amount,) = mentions("出口金额为319.10亿美元")
     assert amount.display == "31.91 billion"
@@ -149,13 +149,13 @@ MUST = {"立法院", "金門", "民眾黨", "蕭文生", "中華台北", "花蓮
 
 
 def test_an_amount_is_written_in_the_currency_named_before_or_after_it_or_the_regions_own() -> None:
-    assert write_amounts("营收9899.2亿元新台币") == "营收NT$989.92 billion"  # not "yuan" and "NTD"
-    assert write_amounts("营收新台币9899.2亿元") == "营收NT$989.92 billion"
-    assert write_amounts("港币120亿元，澳门元3亿元") == "HK$12 billion，300 million patacas"
+    assert write_amounts("营收9899.2亿元新台币") == "营收989.92 billion New Taiwan dollars"  # not "yuan" and "NTD"
+    assert write_amounts("营收新台币9899.2亿元") == "营收989.92 billion New Taiwan dollars"
+    assert write_amounts("港币120亿元，澳门元3亿元") == "12 billion Hong Kong dollars，300 million Macau patacas"
     assert write_amounts("12亿元人民币", "tw") == "1.2 billion yuan"
     # 元 alone is the local currency: a Taiwan paper's is the New Taiwan dollar.
-    assert write_amounts("营收3000亿元", "tw") == "营收NT$300 billion"
-    assert write_amounts("营收3000亿元", "hk") == "营收HK$300 billion"
+    assert write_amounts("营收3000亿元", "tw") == "营收300 billion New Taiwan dollars"
+    assert write_amounts("营收3000亿元", "hk") == "营收300 billion Hong Kong dollars"
     assert write_amounts("营收3000亿元") == "营收300 billion yuan"
     assert write_amounts("美元1000亿") == "美元1000亿"  # whole US dollars read right as they are
 

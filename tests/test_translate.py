@@ -112,6 +112,7 @@ def test_a_taiwan_papers_dateline_and_amounts_read_as_such() -> None:
     and a Taiwan paper's 元 is the New Taiwan dollar, named once."""
     from pipeline import names
     from pipeline.translate import translate
+    from pipeline.typography import house_style
     text = ("（中央社記者王小明台北31日電）台積電今天公布第三季營收9899.2億元新台幣，"
             "另一家公司營收為320億元。")
     doc = segment(convert(Document("t", "t.md", Meta(title="營收", language="zh-Hant-TW", date="2025-10-31"),
@@ -119,5 +120,6 @@ def test_a_taiwan_papers_dateline_and_amounts_read_as_such() -> None:
     found = names.find(doc, glossary.load([]))
     english = " ".join(u.text for u in translate(doc, names=found).units.values())
     assert "NEC" not in english
-    assert re.search(r"NT ?\$989\.92 billion\b", english) and re.search(r"NT ?\$32 billion", english), english
+    assert "989.92 billion New Taiwan dollars" in english and "32 billion New Taiwan dollars" in english, english
     assert "yuan" not in english and "NTD" not in english, english
+    assert "NT$989.92 billion" in house_style(english)

@@ -22,6 +22,10 @@ from pipeline.typography import date_order, house_style
     # A dollar sign the model's pieces split from its country.
     ("revenue of NT $989.92 billion, HK $3 million", "day-month", "revenue of NT$989.92 billion, HK$3 million"),
     ("NT $ and US $ alone, or $5", "day-month", "NT $ and US $ alone, or $5"),
+    # Dollars the model is given spelled out, as news writes them; not a currency's name alone.
+    ("about 420 million New Taiwan dollars and 3.5 billion Hong Kong dollars", "day-month",
+     "about NT$420 million and HK$3.5 billion"),
+    ("the Hong Kong dollar's peg", "day-month", "the Hong Kong dollar’s peg"),
 ])
 def test_house_style(text: str, order: str, styled: str) -> None:
     assert house_style(text, order) == styled
