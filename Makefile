@@ -131,7 +131,7 @@ $(BUILD_DIR)/%/segments.json: $(BUILD_DIR)/%/scripts.json $(call CODE,segment)
 	@$(STAGE) segment $< $@
 
 GLOSSARIES := $(wildcard $(SOURCE_DIR)/glossary.tsv)
-TERMS      := pipeline/data/glossary.tsv pipeline/glossary.py pipeline/numbers.py pipeline/checks.py
+TERMS      := pipeline/data/glossary.tsv pipeline/data/terms.tsv pipeline/data/companies.tsv pipeline/glossary.py pipeline/numbers.py pipeline/checks.py
 
 
 $(BUILD_DIR)/%/names.json: $(BUILD_DIR)/%/segments.json $(call CODE,names) pipeline/romanize.py pipeline/data/surnames.tsv $(TERMS) $(GLOSSARIES)
@@ -184,7 +184,7 @@ $(BUILD_DIR)/%.xlf: $$(dir $$@)reviewed.json $$(dir $$@)quality.json $(call CODE
 # or their reviewed.json would have Make try again to rebuild a brief that just failed,
 # and fail the index with it, so one bad file would keep every other brief off the index.
 # With it come feed.xml, manifest.json (what each brief is and was made with) and SHA256SUMS.
-$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/.published) $(SITE_STAMP) $(TEMPLATES) $(call CODE,site) $(RENDER) pipeline/data/glossary.tsv $(GLOSSARIES) | $(VENV)/.installed
+$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/.published) $(SITE_STAMP) $(TEMPLATES) $(call CODE,site) $(RENDER) pipeline/data/glossary.tsv pipeline/data/terms.tsv pipeline/data/companies.tsv $(GLOSSARIES) | $(VENV)/.installed
 	@$(STAGE) site $(BUILD_DIR) $(SLUGS) --scripts $(SCRIPTS) --base-url '$(BASE_URL)' $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 # --- publishing ------------------------------------------------------------------------

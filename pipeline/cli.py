@@ -222,7 +222,7 @@ def _site(args: argparse.Namespace) -> str:
     import json
 
     from .align import AlignedDocument
-    from .glossary import BASE
+    from .glossary import BASES
     from .site import CHECKSUMS, FEED, MANIFEST, PAGE, checksums, entry, manifest, render_feed, render_index, sha256
     entries = []
     for slug in args.slugs:
@@ -232,7 +232,7 @@ def _site(args: argparse.Namespace) -> str:
     jsonio.write_text_atomic(args.build / PAGE, render_index(entries))
     jsonio.write_text_atomic(args.build / FEED, render_feed(entries, args.base_url))
     digests = {p: sha256(args.build / p) for e in entries for p in (e.page, *e.pdfs.values())}
-    listing = manifest(entries, digests, [BASE, *args.glossary])
+    listing = manifest(entries, digests, [*BASES, *args.glossary])
     jsonio.write_text_atomic(args.build / MANIFEST, json.dumps(listing, ensure_ascii=False, indent=1) + "\n")
     digests.update((p, sha256(args.build / p)) for p in (PAGE, FEED, MANIFEST))
     jsonio.write_text_atomic(args.build / CHECKSUMS, checksums(digests))

@@ -1,8 +1,8 @@
 """The terminology glossary: names, places, organisations and terms that must come out
 one way in the English.
 
-Entries come from `pipeline/data/glossary.tsv` (versioned with the code), then a
-project's `glossary.tsv` beside its articles, then an article's front matter
+Entries come from the product's glossaries (BASES, versioned with the code: companies,
+news domain terms, the hand-kept glossary), then a project's `glossary.tsv` beside its articles, then an article's front matter
 (`glossary:` mapping); later entries override earlier ones. Chinese forms may be
 written in either script: they are matched on the zh-Hans text the model reads.
 """
@@ -17,7 +17,10 @@ from .document import CONTROL
 from .errors import SourceError
 from .scripts import converter
 
-BASE = Path(__file__).resolve().parent / "data" / "glossary.tsv"
+DATA = Path(__file__).resolve().parent / "data"
+# The product's own glossaries, loaded in this order (a later entry overrides an earlier):
+# news companies, news domain terms, then the hand-kept glossary.
+BASES = (DATA / "companies.tsv", DATA / "terms.tsv", DATA / "glossary.tsv")
 KINDS = ("person", "place", "org", "country", "region", "term", "custom", "name")
 # Written in English before translation; the rest is only checked. "custom" is an
 # article's own front-matter entry: the editor asked for exactly that English. "name"
@@ -114,7 +117,7 @@ def read_tsv(path: Path) -> list[Term]:
 def load(files: list[Path], article: dict[str, str] | None = None) -> Glossary:
     """The base glossary, then `files` in order, then the article's own entries."""
     terms: dict[str, Term] = {}
-    for path in [BASE, *files]:
+    for path in [*BASES, *files]:
         for term in read_tsv(path):
             terms[term.zh] = term
     for zh, en in (article or {}).items():

@@ -36,7 +36,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -153,10 +153,13 @@ class Names:
     slug: str
     region: str           # tw, cn or hk: whose press conventions the English follows
     names: list[Name]
+    # Glossary terms the article has only inside longer words (法人 in 法人代表): not its terms.
+    inside: list[str] = field(default_factory=list)
 
     def extend(self, glossary: Glossary) -> Glossary:
-        """`glossary` with these names added where it has none of its own."""
-        terms = dict(glossary.terms)
+        """`glossary` with these names added where it has none of its own, less the terms
+        the article has only inside longer words."""
+        terms = {zh: term for zh, term in glossary.terms.items() if zh not in self.inside}
         for n in self.names:
             terms.setdefault(n.zh, Term(n.zh, n.en, n.accepted, n.kind, n.origin))
         return Glossary(terms)
@@ -684,10 +687,11 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
             head = word if word in lex.entries or word[-1:] not in PLACE_ENDS else word[:-1]
             if compound:
                 found.setdefault(compound.zh, compound)
-            elif word in glossary.terms or word in found or head in glossary.terms or head in found:
-                continue
+            # Before the glossary: its 三星电子 (Samsung) makes the article's bare 三星 Samsung too.
             elif (brand := _brand(word, after, region, lex)) and brand.zh not in glossary.terms:
                 found.setdefault(brand.zh, brand)
+            elif word in glossary.terms or word in found or head in glossary.terms or head in found:
+                continue
             elif head in lex.entries:
                 found[head] = lex.entries[head].name(region)
         if region in PRESS_SYSTEMS:
@@ -704,6 +708,7 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
     matcher = Names(doc.slug, region, list(found.values())).extend(glossary)
     matched: Counter[str] = Counter()
     misplaced: set[str] = set()
+    split: Counter[str] = Counter()
     for text, cut in zip(texts, cuts):
         for start, end, term in matcher.find(text):
             matched[term.zh] += 1
@@ -711,10 +716,24 @@ def find(doc: SegmentedDocument, glossary: Glossary, compounds: bool = True) -> 
                     or term.zh in lex.brands and text.startswith(ORG_SUFFIXES, end))
             if start not in cut or not ends:
                 misplaced.add(term.zh)
+            split[term.zh] += _straddled(start, end, sorted(cut))
+    # A glossary term whose every occurrence the tagger cuts across, a word running into it
+    # from outside (高通 in 高|通膨, 台电 in 一台|电脑, 里长 in 公里|长), is no term of the
+    # article; one inside a longer word that holds it whole (英国 in 英国政府) is.
+    inside = {zh for zh, n in split.items() if n == matched[zh] and zh in glossary.terms}
     # A currency (新台币, CC-CEDICT's "NTD") is the numbers' to write, with its amount.
     names = [Name(n.zh, n.en, n.accepted, n.kind, n.origin, matched[n.zh]) for n in found.values()
              if matched[n.zh] and not (n.origin == "cedict" and n.zh in misplaced) and n.zh not in CURRENCIES]
-    return Names(doc.slug, region, sorted(names, key=lambda n: (-n.count, n.zh)))
+    return Names(doc.slug, region, sorted(names, key=lambda n: (-n.count, n.zh)), sorted(inside))
+
+
+def _straddled(start: int, end: int, cut: list[int]) -> bool:
+    """Whether a word of the cut (its sorted boundaries) runs across `start` or `end`
+    without holding the whole span [start, end)."""
+    before = max((c for c in cut if c <= start), default=0)
+    after = min((c for c in cut if c >= end), default=end)
+    inner = [c for c in cut if start < c < end]
+    return bool(inner) and (before < start or after > end)
 
 
 def _compound(word: str, after: str, glossary: Glossary, found: dict[str, Name], region: str,

@@ -121,6 +121,24 @@ def write_amounts(hans: str, region: str = "cn") -> str:
     return AMOUNT.sub(english, hans)
 
 
+# A dollar named with no amount (新台币走贬, the New Taiwan dollar's fall), written in English
+# for the model as amounts are: read alone, 新台币 came out "the new bill".
+DOLLAR_NAMES = {zh: after.strip()[:-1] for zh, (_, after) in CURRENCIES.items() if after.endswith(" dollars")}
+BARE_DOLLAR = re.compile("|".join(sorted(DOLLAR_NAMES, key=len, reverse=True)))
+
+
+def write_currencies(hans: str) -> str:
+    """`hans` with each dollar other than the US one that no amount took written in English."""
+    return BARE_DOLLAR.sub(lambda m: _spaced(m.string, m.start(), m.end(), DOLLAR_NAMES[m.group(0)]), hans)
+
+
+def _spaced(text: str, start: int, end: int, english: str) -> str:
+    """`english` to put in text[start:end], spaced from Latin letters and digits beside it."""
+    before = " " if text[start - 1:start].isascii() and text[start - 1:start].isalnum() else ""
+    after = " " if text[end:end + 1].isascii() and text[end:end + 1].isalnum() else ""
+    return before + english + after
+
+
 def mentions(text: str) -> list[Mention]:
     """Every checkable number in `text`, each character counted once."""
     found: list[Mention] = []

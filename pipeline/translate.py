@@ -32,7 +32,7 @@ from .checks import Expectation, expectations, problem_count
 from .document import region_of
 from .glossary import GLOSSED, KINDS, PROTECTED, Glossary
 from .memory import Memory
-from .numbers import complete_dates, write_amounts
+from .numbers import complete_dates, write_amounts, write_currencies
 from .provision import MODEL_BIN_SHA256, locate
 from .segment import SegmentedDocument, Sentence, has_chinese
 from .senses import Word
@@ -161,8 +161,9 @@ class Inline:
 def prepare(sentence: Sentence, glossary: Glossary, date: str, inline: Inline = Inline(PROTECTED),
             region: str = "cn") -> Prepared:
     completed = [complete_dates(c.hans, date) for c in sentence.clauses]
-    protected = [write_amounts(glossary.protect(c, inline.kinds, inline.origins, inline.also), region)
-                 for c in completed]
+    # Amounts first: a currency named with one (新台币9899.2亿元) is the amount's to write.
+    protected = [glossary.protect(write_currencies(write_amounts(c, region)), inline.kinds, inline.origins,
+                                  inline.also) for c in completed]
     inlined = [t.en for c, p in zip(completed, protected) for _, _, t in glossary.find(c) if t.en in p]
     return Prepared(protected, [expectations(c, glossary) for c in completed], inlined)
 

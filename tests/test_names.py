@@ -11,7 +11,7 @@ import pytest
 from pipeline import glossary, names
 from pipeline.document import Block, Document, Meta
 from pipeline.errors import SourceError
-from pipeline.numbers import mentions, write_amounts
+from pipeline.numbers import mentions, write_amounts, write_currencies
 from pipeline.scripts import convert
 from pipeline.segment import segment
 
@@ -111,7 +111,13 @@ def test_companies_named_with_common_words_before_a_suffix() -> None:
     """三星 is Samsung and three stars, 大众 Volkswagen and the masses: the company where an
     organisation's suffix follows, in the word or after it, and then its bare mentions too;
     a modifier (现代: Hyundai, modern) or no suffix, the word."""
-    mainland = found("三星电子的利润增长，大众汽车集团和吉利汽车也公布业绩，三星称。", "zh-Hans-CN")
+    text = "三星电子的利润增长，大众汽车集团和吉利汽车也公布业绩，三星称。"
+    doc = segment(convert(Document("t", "t.md", Meta(title="標題", language="zh-Hans-CN"), [Block("paragraph", text)])))
+    terms = names.find(doc, glossary.load([])).extend(glossary.load([]))
+    assert [(t.en, t.kind) for _, _, t in terms.find(text)] == [
+        ("Samsung", "org"), ("Volkswagen", "org"), ("Geely", "org"), ("Samsung", "org")]
+    # Without the product's list of companies, CC-CEDICT's brands do the same.
+    mainland = found(text, "zh-Hans-CN", glossary.Glossary({}))
     assert {zh: (n.en, n.kind, n.count) for zh, n in mainland.items() if zh in ("三星", "大众", "吉利")} == {
         "三星": ("Samsung", "org", 2), "大众": ("Volkswagen", "org", 1), "吉利": ("Geely", "org", 1)}
     assert found("特斯拉汽车在上海复产。", "zh-Hans-CN")["特斯拉"].en == "Tesla"  # not its first sense, Nikola Tesla
@@ -158,6 +164,8 @@ def test_an_amount_is_written_in_the_currency_named_before_or_after_it_or_the_re
     assert write_amounts("营收3000亿元", "hk") == "营收300 billion Hong Kong dollars"
     assert write_amounts("营收3000亿元") == "营收300 billion yuan"
     assert write_amounts("美元1000亿") == "美元1000亿"  # whole US dollars read right as they are
+    # A dollar with no amount is written in English too: read alone, 新台币 was "the new bill".
+    assert write_currencies("与新台币走贬，港币汇率，美元指数") == "与New Taiwan dollar走贬，Hong Kong dollar汇率，美元指数"
 
 
 def test_a_term_never_starts_with_the_unit_of_the_number_before_it() -> None:
@@ -245,3 +253,23 @@ def test_an_article_reads_the_dictionaries_as_if_they_were_loaded_whole() -> Non
     tagged = dict(names.lexicon([hans], own).tagger.cut(hans))
     assert tagged["院会"] == "nt"
 
+
+
+def test_a_glossary_term_the_article_has_only_across_words_is_not_its_term() -> None:
+    """高通 in 高|通胀, 台电 in 一台|电脑, 里长 in 公里|长: the tagger cuts across the term
+    wherever it occurs; a word that holds it whole (半决赛, 英国政府) keeps it."""
+    terms = glossary.Glossary({**glossary.load([]).terms, **{t.zh: t for t in glossary.entry("台电", "Taipower", "org")
+                                                             + glossary.entry("里长", "borough chief", "term")
+                                                             + glossary.entry("决赛", "final", "term")}})
+
+    def inside(text: str) -> list[str]:
+        doc = segment(convert(Document("t", "t.md", Meta(title="標題", language="zh-Hans"), [Block("paragraph", text)])))
+        return names.find(doc, terms).inside
+
+    assert inside("他买了一台电脑。") == ["台电"]
+    assert inside("全长5公里长的道路。") == ["里长"]
+    assert inside("台电今天表示，他买了一台电脑。") == []  # one mention is the company
+    assert inside("她在半决赛中获胜，英国政府表示祝贺。") == []
+    found = names.find(segment(convert(Document("t", "t.md", Meta(title="標題", language="zh-Hans"),
+                                                [Block("paragraph", "他买了一台电脑。")]))), terms)
+    assert "台电" not in found.extend(terms).terms

@@ -1,4 +1,5 @@
 """Glossary, dates and numbers: each rule on real sentences from the seeds."""
+import re
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,43 @@ def test_other_checks() -> None:
     assert not loop("He said that that was fine.")
     assert ratio_problem("烏克蘭將獲得安全保障烏克蘭將獲得安全保障", "Yes.")
     assert not ratio_problem("烏克蘭將獲得安全保障。", "Ukraine will receive security guarantees.")
+
+
+def test_the_shipped_terms_leave_names_and_currencies_to_their_stages() -> None:
+    """A domain term that CC-CEDICT knows only as a name (立法院, 美联储) would stop the names
+    stage writing it in English; a currency is the numbers' to write with its amount."""
+    from pipeline import names
+    from pipeline.numbers import CURRENCIES
+    shipped = {t.zh for t in glossary.read_tsv(glossary.DATA / "terms.tsv")}
+    assert len(shipped) > 400
+    found = names.senses(shipped, proper=True)
+    common = names.senses(shipped, proper=False)
+    assert sorted(zh for zh in found if zh not in common) == []
+    assert shipped.isdisjoint(CURRENCIES)
+
+
+def test_a_company_named_with_a_common_word_is_never_listed_bare() -> None:
+    """小米 is millet, 理想 an ideal: only 小米集团, 理想汽车 and the like are the companies."""
+    companies = {t.zh: t for t in glossary.read_tsv(glossary.DATA / "companies.tsv")}
+    assert {"理想汽车", "小米集团", "台积电"} <= companies.keys()
+    assert not {"小米", "理想", "苹果", "大众"} & companies.keys()
+    assert all(t.kind == "org" for t in companies.values())
+
+
+def test_domain_terms_and_companies_are_checked_in_the_english(terms: glossary.Glossary) -> None:
+    (margin,) = [e for e in expect("毛利率54.6%", terms) if e.kind == "term"]
+    assert margin.found_in("a gross margin of 54.6 per cent") and not margin.found_in("the Māori rate of 54.6 per cent")
+    (company,) = [e for e in expect("理想汽车交付", terms) if e.kind == "org"]
+    assert company.found_in("Li Auto delivered") and not company.found_in("Ideal cars delivered")
+
+
+def test_a_shipped_term_that_says_which_way_says_it_in_english() -> None:
+    """Written in English in a retry, 同比下降 as "year-on-year" once turned a fall of deliveries
+    into no direction at all, and a share's fall into a rise: a term whose Chinese says up
+    or down (not a rate, 增率) says it in its English too."""
+    way = re.compile(r"[增减降升涨跌](?!率)")
+    said = re.compile(r"\b(?:up|down|rise|fall|increase|decrease|cut|hike|raise|lower|higher|positive|negative|"
+                      r"extend|revised|limit)", re.IGNORECASE)
+    for term in glossary.read_tsv(glossary.DATA / "terms.tsv"):
+        if way.search(term.zh):
+            assert said.search(term.en), (term.zh, term.en)
