@@ -202,6 +202,11 @@ def _quality(args: argparse.Namespace) -> str:
     return result.summary()
 
 
+def _assess(args: argparse.Namespace) -> str:
+    from .assess import assess_table
+    return assess_table(args.input, args.out)
+
+
 def _html(args: argparse.Namespace) -> str:
     from .align import AlignedDocument
     from .quality import Report
@@ -352,6 +357,9 @@ def parser() -> argparse.ArgumentParser:
                     "model wrote them (zh<TAB>the model's English)")
     co.add_argument("--glossary", type=Path, nargs="*", default=[], help=glossary_help)
     command("quality", _quality, "reviewed.json → quality.json (rows an editor should check)", "input", "out")
+    command("assess", _assess, "a TSV of zh/en pairs (header, columns zh and en; others kept) → the same with "
+            "confidence (0-1: probability the English is right) and reasons, by the quality estimator and the checks",
+            "input", "out")
     html = command("html", _html, "reviewed.json + quality.json → side-by-side HTML page", "input", "quality", "out")
     html.add_argument("--scripts", nargs="+", default=["zh-Hant", "zh-Hans"],
                       choices=["zh-Hant", "zh-Hans"], help="scripts that have a PDF to link to")

@@ -1,48 +1,52 @@
 """Stage 6, quality: how far each row can be trusted, and which rows an editor should check.
 
 `assess` runs with the aligner, so every row of aligned.json carries a confidence (0–1)
-and its reasons. Row by row: glossary terms and numbers whose English is missing,
-Chinese left in the English, an English span far shorter than its Chinese, a day with
-no month. Sentence by sentence, each placed on the row holding the words concerned:
-names the Chinese never mentions, a name written twice, negation in one language only,
-hearsay, attribution, possibility or future lost, a time still to come or a listed
-point (a plan's provision) told in the past, Chinese the English does not depend on, words
-whose every dictionary sense is missing from the English, repeated-phrase loops, abnormal length
-ratios, and the model's own doubt (a low log-probability, hypotheses that disagree).
-A term found elsewhere in its sentence's English (the aligner put it in the next row)
-is not a miss.
+and its reasons. The checks look, row by row, for glossary terms and numbers whose
+English is missing, Chinese left in the English, an English span far shorter than its
+Chinese, a day with no month; and sentence by sentence, each finding placed on the row
+holding the words concerned, for names the Chinese never mentions, a name written twice,
+negation in one language only, hearsay, attribution, possibility or future lost, a time
+still to come or a listed point (a plan's provision) told in the past, Chinese the
+English does not depend on, words whose every dictionary sense is missing from the
+English, repeated-phrase loops and abnormal length ratios. A term found elsewhere in its
+sentence's English (the aligner put it in the next row) is not a miss.
+
+A row's confidence is the quality estimator's probability that its English is right
+(estimate.py: learned from people's judgements, from the checks' findings by kind, the
+model's own signals and words that read as no English). A row less likely right than the
+estimator's threshold is a row to check (so is one with a finding of a kind too rare in the
+training data for the estimator to weigh: entity, doubled, tense…, listed in data/qe.json): its reasons are the checks' findings on it, or,
+where no check found anything, what made the estimator doubt it ("the model was unsure of
+this English", "“badball” is not English"). Other rows carry no reasons.
 
 `recheck` judges an editor's English (corrections.py) by the same checks, the model's
-own doubt aside. `report` turns the assessed rows into quality.json: `rows_to_check`,
-the machine's least trusted first, each with the row's Chinese as written, its English,
-confidence and reasons; then how many rows an editor reviewed, and the corrections that
-no longer apply (stale).
+own signals aside: every finding is reported. `report` turns the assessed rows into
+quality.json: `rows_to_check`, the machine's least trusted first, each with the row's
+Chinese as written, its English, confidence and reasons; then how many rows an editor
+reviewed, and the corrections that no longer apply (stale).
 """
 from __future__ import annotations
 
-import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from . import estimate
 from .align import AlignedBlock, AlignedDocument, Row
 from .checks import (Entities, Finding, bare_days, cjk_left, doubled_terms, dropped, entities,
                      invented_entities, loop, missing, modality_lost, negation_mismatch,
                      provision_told_as_done, ratio_problem, short_english, unsensed_words)
 from .document import Correction
+from .estimate import Estimator, Evidence
 from .glossary import Glossary
 from .translate import Translation, Translations
 
 NUMBER_KINDS = {"date", "day", "month", "year", "percent", "ordinal", "amount", "number"}
-# How much each finding lowers a row's confidence (multiplied: two findings, lower still).
-WEIGHTS = {"glossary": .5, "number": .5, "chinese-left": .5, "loop": .6, "length": .3,
-           "entity": .5, "doubled": .3, "negation": .5, "modality": .4, "tense": .4,
-           "dropped": .4, "sense": .3, "short": .4, "day": .3, "score": .3, "agreement": .3}
-# The model's own doubt. Log-probability per piece and n-best agreement (mean chrF 0–1)
-# below these mark a sentence; between LOW and HIGH they lower confidence gradually.
-SCORE_LOW, SCORE_HIGH = -0.9, -0.3
-AGREEMENT_LOW, AGREEMENT_HIGH = 0.55, 0.95
 DROPPED_RELIANCE = 2.0  # nats; see Translation.reliance
 SHORT_RATIO = 1.0   # English characters per Chinese character below which a row looks cut short
+# The model's own signals an editor's English does not have: the estimator reads them at
+# their average for it.
+MODEL_FEATURES = ("logprob", "agreement")
 
 
 @dataclass
@@ -78,13 +82,6 @@ class Report:
         return ", ".join(parts)
 
 
-def trust(unit: Translation) -> float:
-    """0–1 from the model's own signals: its log-probability and its hypotheses' agreement."""
-    def scale(value: float, low: float, high: float) -> float:
-        return min(1.0, max(0.0, (value - low) / (high - low)))
-    return (scale(unit.score, SCORE_LOW, SCORE_HIGH) + scale(unit.agreement, AGREEMENT_LOW, AGREEMENT_HIGH)) / 2
-
-
 def text_findings(hans: str, english: str, known: Entities, listed: bool = False) -> list[Finding]:
     """What an English says that its Chinese does not, judged from the two texts alone (so
     they apply to an editor's English too); `listed`: the text is a list item."""
@@ -101,14 +98,11 @@ def text_findings(hans: str, english: str, known: Entities, listed: bool = False
 
 def sentence_findings(hans: str, english: str, unit: Translation, known: Entities,
                       listed: bool = False) -> list[Finding]:
-    """Everything wrong with one sentence's English as a whole, the model's own doubt included."""
-    found = [*text_findings(hans, english, known, listed), *dropped(unit.reliance, DROPPED_RELIANCE),
-             *unsensed_words(unit.unsensed)]
-    if unit.score < SCORE_LOW:
-        found.append(Finding("score", f"the model was unsure of this sentence (log-probability {unit.score:.2f})"))
-    if unit.agreement < AGREEMENT_LOW:
-        found.append(Finding("agreement", f"the model's alternatives disagree ({unit.agreement:.0%} alike)"))
-    return found
+    """Everything the checks find wrong with one sentence's English as a whole: the two
+    texts, and what the English relies on and which words' senses it lacks. (The model's
+    own doubt is the estimator's to weigh: see estimate.py.)"""
+    return [*text_findings(hans, english, known, listed), *dropped(unit.reliance, DROPPED_RELIANCE),
+            *unsensed_words(unit.unsensed)]
 
 
 def row_findings(row: Row, sentence_en: str) -> list[Finding]:
@@ -136,34 +130,73 @@ def place(finding: Finding, rows: list[Row]) -> Row:
     return rows[0]
 
 
-def assess_sentence(rows: list[Row], unit: Translation, known: Entities, listed: bool = False) -> None:
-    """Give each row of one sentence its reasons and confidence (in place: rows are fresh)."""
-    if unit.written:  # its English is its own text: there is no translation to doubt
-        for row in rows:
-            judge(row, [])
-        return
+def placed_findings(rows: list[Row], unit: Translation, known: Entities, listed: bool = False) -> list[list[Finding]]:
+    """The checks' findings for each row of one sentence, each once: the row's own, and the
+    sentence's placed on the row holding the words concerned."""
     english = " ".join(r.en for r in rows if r.en)
     hans = "".join(t.hans for r in rows for t in r.zh)
     placed: dict[int, list[Finding]] = {id(r): row_findings(r, english) for r in rows}
     for finding in sentence_findings(hans, english, unit, known, listed):
         placed[id(place(finding, rows))].append(finding)
-    model = 0.8 + 0.2 * trust(unit)
-    for row in rows:
-        judge(row, placed[id(row)], model)
+    return [list({(f.kind, f.reason): f for f in placed[id(r)]}.values()) for r in rows]
 
 
-def judge(row: Row, findings: list[Finding], model: float = 1.0) -> None:
-    """Set a row's reasons (each once) and its confidence: `model`, lowered by each finding."""
+def written_words(unit: Translation, known: set[str]) -> set[str]:
+    """Lower-case words of the English the pipeline wrote or accepts for the sentence's
+    terms and names (its expectations) and of every name the glossary knows (`known`):
+    the estimator does not doubt them as unknown words."""
+    texts = [e.expected for clause in unit.expected for e in clause]
+    texts += [form for clause in unit.expected for e in clause for form in e.forms]
+    return known | {w.lower() for text in texts for w in re.findall(r"[A-Za-z]+", text)}
+
+
+def glossary_words(known: Entities) -> set[str]:
+    """Lower-case words of every English name the glossary knows."""
+    return {w.lower() for form in known.forms for w in re.findall(r"[A-Za-z]+", form)}
+
+
+def evidence(rows: list[Row], unit: Translation, known: Entities, listed: bool = False,
+             names: set[str] | None = None, forced: bool = False) -> list[Evidence]:
+    """What the estimator sees of each row of one sentence (`names`: glossary_words(known);
+    `forced`: the English is not the model's own, see Evidence)."""
+    written = written_words(unit, glossary_words(known) if names is None else names)
+    return [Evidence("".join(t.hans for t in row.zh), row.en, unit, found, written, forced)
+            for row, found in zip(rows, placed_findings(rows, unit, known, listed))]
+
+
+def assess_sentence(rows: list[Row], unit: Translation, known: Entities, listed: bool = False,
+                    estimator: Estimator | None = None, names: set[str] | None = None, forced: bool = False) -> None:
+    """Give each row of one sentence its confidence and, if it is a row to check, its
+    reasons (in place: rows are fresh)."""
+    if unit.written:  # its English is its own text: there is no translation to doubt
+        for row in rows:
+            judge(row, [], 1.0)
+        return
+    estimator = estimator or estimate.load()
+    for row, seen in zip(rows, evidence(rows, unit, known, listed, names, forced)):
+        values = estimate.features(seen)
+        probability = estimator.probability(values)
+        doubted = estimator.doubted(probability, seen.findings)
+        reasons = (seen.findings or estimate.explain(seen, values, estimator)) if doubted else []
+        judge(row, reasons, probability)
+
+
+def judge(row: Row, findings: list[Finding], confidence: float) -> None:
+    """Set a row's reasons (each once) and its confidence."""
     findings = list({(f.kind, f.reason): f for f in findings}.values())
     row.reasons = [f"{f.kind}: {f.reason}" for f in findings]
-    row.confidence = round(model * math.prod(1 - WEIGHTS[f.kind] for f in findings), 2)
+    row.confidence = round(confidence, 3)
 
 
 def recheck(row: Row, known: Entities, listed: bool = False) -> None:
-    """Judge an editor's English for one row by the same checks, the model's doubt aside:
-    the checks report on a correction, they never change it."""
+    """Judge an editor's English for one row by the same checks, the model's signals
+    aside (the estimator reads them at their average): the checks report every finding
+    on a correction, they never change it."""
     hans = "".join(t.hans for t in row.zh)
-    judge(row, row_findings(row, row.en) + text_findings(hans, row.en, known, listed))
+    findings = row_findings(row, row.en) + text_findings(hans, row.en, known, listed)
+    seen = Evidence(hans, row.en, Translation(row.sentence, "", [], [], []), findings, glossary_words(known))
+    estimator = estimate.load()
+    judge(row, findings, estimator.probability(estimate.features(seen), neutral=MODEL_FEATURES))
 
 
 def sentences_of(block: AlignedBlock) -> list[list[Row]]:
@@ -176,9 +209,11 @@ def sentences_of(block: AlignedBlock) -> list[list[Row]]:
 
 def assess(doc: AlignedDocument, translations: Translations, glossary: Glossary) -> AlignedDocument:
     known = entities(glossary)
+    names, estimator = glossary_words(known), estimate.load()
     for block in [doc.title, *doc.blocks]:
         for rows in sentences_of(block):
-            assess_sentence(rows, translations.units[rows[0].sentence], known, block.kind == "list_item")
+            assess_sentence(rows, translations.units[rows[0].sentence], known, block.kind == "list_item",
+                            estimator, names)
     return doc
 
 
