@@ -164,6 +164,10 @@ def test_an_amount_is_written_in_the_currency_named_before_or_after_it_or_the_re
     assert write_amounts("营收3000亿元", "hk") == "营收300 billion Hong Kong dollars"
     assert write_amounts("营收3000亿元") == "营收300 billion yuan"
     assert write_amounts("美元1000亿") == "美元1000亿"  # whole US dollars read right as they are
+    # A trillion stays in Chinese, its currency named as the model reads it right.
+    assert write_amounts("贷款增加15.4万亿元，人民币3万亿元") == "贷款增加15.4万亿元人民币，3万亿元人民币"
+    assert write_amounts("3万亿元", "hk") == "3万亿港元" and write_amounts("3万亿元", "tw") == "3万亿 New Taiwan dollars"
+    assert write_amounts("2.5万亿美元，1.2万亿次") == "2.5万亿美元，1.2万亿次"
     # A dollar with no amount is written in English too: read alone, 新台币 was "the new bill".
     assert write_currencies("与新台币走贬，港币汇率，美元指数") == "与New Taiwan dollar走贬，Hong Kong dollar汇率，美元指数"
 

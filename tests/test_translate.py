@@ -123,3 +123,12 @@ def test_a_taiwan_papers_dateline_and_amounts_read_as_such() -> None:
     assert "989.92 billion New Taiwan dollars" in english and "32 billion New Taiwan dollars" in english, english
     assert "yuan" not in english and "NTD" not in english, english
     assert "NT$989.92 billion" in house_style(english)
+
+
+def test_a_trillion_keeps_its_scale_and_currency() -> None:
+    """Given "15.4 trillion yuan" the model wrote "15.4 yuan"; given 15.4万亿元人民币, RMB 15.4 trillion."""
+    from pipeline.translate import translate
+    doc = segment(convert(Document("t", "t.md", Meta(title="贷款", language="zh-Hans-CN"),
+                                   [Block("paragraph", "前11个月人民币贷款增加15.4万亿元。")])))
+    english = " ".join(u.text for u in translate(doc).units.values())
+    assert re.search(r"15\.4 trillion", english) and "$" not in english, english
