@@ -1,4 +1,13 @@
-"""The one error a stage raises for bad input: it names the file and the problem."""
+"""What a stage tells the person running it: the one error it raises for bad input, naming
+the file and the problem, and warnings that do not stop it."""
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+# Lists collecting the warnings of the commands running (commands.execute), innermost last.
+_COLLECTING: list[list[str]] = []
 
 
 class SourceError(Exception):
@@ -8,3 +17,23 @@ class SourceError(Exception):
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
+
+
+def warn(message: str) -> None:
+    """A warning line ("warning: FILE: WHAT") for the person running the build: kept for
+    the outcome of the command that gave it, or printed on stderr outside one."""
+    if _COLLECTING:
+        _COLLECTING[-1].append(message)
+    else:
+        print(message, file=sys.stderr)
+
+
+@contextlib.contextmanager
+def collected() -> Iterator[list[str]]:
+    """The warnings given inside the `with` block, kept instead of printed."""
+    kept: list[str] = []
+    _COLLECTING.append(kept)
+    try:
+        yield kept
+    finally:
+        _COLLECTING.remove(kept)

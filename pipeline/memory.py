@@ -21,12 +21,13 @@ import itertools
 import json
 import os
 import sqlite3
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from .errors import warn
 
 FILE_NAME = "translation-memory.sqlite3"
 TIMEOUT = 30.0  # seconds to wait for another build's write (make -j2 runs two translations)
@@ -49,7 +50,7 @@ def _warn(message: str) -> None:
     """Each warning once per process: a build opens the store once per chunk of articles."""
     if message not in _warned:
         _warned.add(message)
-        print(f"warning: translation memory: {message}", file=sys.stderr)
+        warn(f"warning: translation memory: {message}")
 
 
 def _code(err: sqlite3.Error) -> int | None:

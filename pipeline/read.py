@@ -28,7 +28,6 @@ import functools
 import json
 import re
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -37,7 +36,7 @@ from typing import Any, Iterator
 import pypandoc
 
 from .document import CONTROL, Block, BlockKind, Document, Meta
-from .errors import SourceError
+from .errors import SourceError, warn
 
 MARKDOWN = "markdown-smart-citations+east_asian_line_breaks"
 # pandoc reads a long article in well under a second; a file it is still reading after
@@ -226,8 +225,7 @@ def _refused(path: Path, message: str) -> None:
     """Warn of what pandoc's sandbox kept the article from reading: other files and
     addresses are never part of an article, so the brief is built from its own text."""
     for target in dict.fromkeys(REFUSED.findall(message)):
-        print(f"warning: {path}: not read: {target} (an article is read from its own file only)",
-              file=sys.stderr)
+        warn(f"warning: {path}: not read: {target} (an article is read from its own file only)")
 
 
 def _odt_title(path: Path) -> str:

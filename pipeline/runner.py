@@ -7,7 +7,7 @@ start-ups per article, and an engine that sees one article's sentences at a time
 
 So `make` asks Make for its plan (`make -n briefs`: each stale target's commands, in an
 order that respects their inputs) and runs the plan here, stage by stage across all
-articles: the translate commands as one batch (`cli.translate_many`, one model, the
+articles: the translate commands as one batch (`commands.translate_many`, one model, the
 sentences of every stale article together), the others in this process (`-j1`) or in
 `-j` worker processes started before any heavy import, each keeping what it loaded.
 Make still decides what is stale, so a rebuild redoes only what changed; a command
@@ -24,7 +24,6 @@ that an edit costs only its own work: no Python start, imports, model or diction
 from __future__ import annotations
 
 import contextlib
-import io
 import multiprocessing
 import os
 import re
@@ -39,6 +38,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from tqdm import tqdm
+
+from . import commands
 
 # The pipeline's stages in data-flow order: each reads only what earlier ones wrote.
 STAGES = ("read", "scripts", "segment", "names", "translate", "align", "corrections",
@@ -110,18 +111,6 @@ def workers() -> int:
     return int(found.group(1)) if found.group(1) else os.cpu_count() or 1
 
 
-def _run_one(argv: list[str]) -> tuple[int, str, str]:
-    """Run one stage command in this process: exit status, what it said, its errors."""
-    from .cli import main
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = main(argv)
-        except SystemExit as stop:  # argparse on a bad command line
-            status = int(stop.code or 0)
-    return status, out.getvalue(), err.getvalue()
-
-
 class Progress:
     """What the person running the build sees: a bar on a terminal, else a line per article."""
 
@@ -189,7 +178,6 @@ class Progress:
 def execute(jobs: list[Job], progress: Progress, parallel: int = 1, pool=None) -> int:
     """Run `jobs` stage by stage, in `pool` or in `parallel` workers forked for them if
     more than one; the number of commands that failed or were skipped."""
-    from .cli import translate_many
     progress.add(jobs)
     failed: set[str] = set()
     by_stage: dict[str, list[Job]] = defaultdict(list)
@@ -210,7 +198,7 @@ def execute(jobs: list[Job], progress: Progress, parallel: int = 1, pool=None) -
                 else:
                     ready.append(job)
             if stage == "translate" and ready:
-                results = translate_many([j.argv for j in ready], progress)
+                results = commands.translate_many([j.argv for j in ready], progress)
             elif pool:
                 results = pool.imap(_timed, [j.argv for j in ready])
             else:
@@ -257,8 +245,10 @@ def shell(line: str) -> None:
 
 
 def _timed(argv: list[str]) -> tuple[int, str, str, float]:
-    started = time.perf_counter()
-    return (*_run_one(argv), time.perf_counter() - started)
+    """Run one stage command in this process: exit status, what it said, its warnings and
+    errors, seconds."""
+    outcome = commands.run(argv)
+    return outcome.status, outcome.said, outcome.errors, outcome.seconds
 
 
 def dry_run() -> bool:

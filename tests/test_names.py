@@ -164,6 +164,9 @@ def test_an_amount_is_written_in_the_currency_named_before_or_after_it_or_the_re
     assert write_amounts("营收3000亿元", "hk") == "营收300 billion Hong Kong dollars"
     assert write_amounts("营收3000亿元") == "营收300 billion yuan"
     assert write_amounts("美元1000亿") == "美元1000亿"  # whole US dollars read right as they are
+    # Any amount of a dollar but the US one: "$40,000" it wrote for 新台币4万元 in 40 of 40.
+    assert write_amounts("处新台币4万元罚款，每股盈余52.8元", "tw") == "处40,000 New Taiwan dollars罚款，每股盈余52.8 New Taiwan dollars"
+    assert write_amounts("票价800元，300港元") == "票价800元，300 Hong Kong dollars"  # a mainland 元 is left alone
     # A trillion stays in Chinese, its currency named as the model reads it right.
     assert write_amounts("贷款增加15.4万亿元，人民币3万亿元") == "贷款增加15.4万亿元人民币，3万亿元人民币"
     assert write_amounts("3万亿元", "hk") == "3万亿港元" and write_amounts("3万亿元", "tw") == "3万亿 New Taiwan dollars"
