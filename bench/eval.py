@@ -7,7 +7,7 @@ Systems compared on the same segments in one run:
   segment. Each segment's script is detected (Traditional input is converted to
   Simplified for the model, as in a brief).
 Each system's English is checked for glossary terms and numbers in its segment.
-Usage: python bench/eval.py [TSV] [--limit N] [--quality fast default best]
+Usage: python bench/eval.py [TSV] [--limit N] [--quality fast default]
 The TSV has columns zh and en (a header line; other columns are ignored).
 """
 from __future__ import annotations
@@ -75,7 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tsv", type=Path, nargs="?", default=DEV)
     parser.add_argument("--limit", type=int, default=0)
-    parser.add_argument("--quality", nargs="+", default=["fast", "default", "best"], choices=list(QUALITIES))
+    parser.add_argument("--quality", nargs="+", default=list(QUALITIES), choices=list(QUALITIES))
     args = parser.parse_args()
     with open(args.tsv, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))

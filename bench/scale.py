@@ -189,7 +189,7 @@ def table(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300)
-    parser.add_argument("--quality", default="default", choices=["fast", "default", "best"])
+    parser.add_argument("--quality", default="default", choices=["fast", "default"])
     parser.add_argument("--json", type=Path, default=REPO / "build" / "bench" / "scale.json")
     args = parser.parse_args()
     print(table(measure(args.articles, args.quality, args.json)))

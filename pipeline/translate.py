@@ -67,10 +67,15 @@ class Decoding:
     wider: int = 0                 # the beam of a last retry of the best input so far (0: none)
 
 
+# No wider setting: a 16-wide beam won nothing on text it was not tuned on, for 3.6x the
+# search time (bench/eval_choice.py; chrF against "default", 95 % interval: dev set +0.19
+# [-0.25, +0.64], 279 unseen TED segments +0.26 [-0.49, +0.94], 305 news segments of issue
+# 23 -0.23), nor did the quality estimator as the chooser (alone -0.2 to -2 chrF; added to
+# the consensus at beam 16, dev set cross-validated +0.33 [-0.11, +0.77], TED +0.22
+# [-0.45, +0.86]). README, "Choices, with numbers".
 QUALITIES = {
     "fast": Decoding(beam=1, consensus=False, reliance=False, wider=RETRY_BEAM),
     "default": Decoding(beam=4, consensus=True),
-    "best": Decoding(beam=16, consensus=True),
 }
 
 

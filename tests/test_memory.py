@@ -82,7 +82,7 @@ def test_key_follows_input_decoding_and_glossary(segmented: dict[str, SegmentedD
     attempt = Attempts(sentence, terms, doc.meta.date)
     key = memory_key(attempt, QUALITIES["default"])
     assert key == memory_key(Attempts(copy.deepcopy(sentence), terms, doc.meta.date), QUALITIES["default"])
-    assert key != memory_key(attempt, QUALITIES["best"])
+    assert key != memory_key(attempt, QUALITIES["fast"])
     term = terms.find(sentence.hans)[0][2]
     changed = dataclasses.replace(terms, terms={**terms.terms, term.zh: dataclasses.replace(term, en="Other")})
     assert key != memory_key(Attempts(sentence, changed, doc.meta.date), QUALITIES["default"])
