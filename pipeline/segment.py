@@ -26,6 +26,7 @@ import regex
 
 from .document import Meta
 from .scripts import ScriptedBlock, ScriptedDocument, Script, Texts
+from .writing import HAN
 
 SENTENCE_ENDS = set("。！？!?")  # what may follow an end and still belong to its sentence
 FULL_STOPS = set("。！？")       # end a sentence wherever they stand
@@ -42,7 +43,6 @@ CJK_OPENERS = set("「『（【《〈")
 # Not Chinese, but they end Chinese clauses (增长15%. / 他说“好”.): a "." after them
 # ends a sentence when Chinese follows.
 SOFT_BEFORE_PERIOD = set("%”’)")
-HAN = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 # Characters OpenCC never changes (punctuation, whitespace): `project` counts them.
 PUNCTUATION = SENTENCE_ENDS | {PERIOD} | CLAUSE_ENDS | HALF_CLAUSE_ENDS | CLOSERS | {LIST_COMMA}
 MIN_CLAUSE = 6

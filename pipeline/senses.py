@@ -31,8 +31,9 @@ from dataclasses import dataclass
 
 from . import names
 from .glossary import Glossary
+from .writing import HAN_RANGE
 
-HAN = re.compile(r"^[\u3400-\u9fff]{2,}$")
+HAN_WORDS = re.compile(f"^[{HAN_RANGE}]{{2,}}$")  # two Han characters or more
 # jieba tags of words that are no content words here: prepositions, conjunctions,
 # particles, adverbs, pronouns, numbers, measure words, directions, times, modal
 # particles, interjections, onomatopoeia, people's names (the names stage's).
@@ -42,7 +43,7 @@ PERSON_TAGS = {"nr", "nrfg", "nrt"}
 POINTER = re.compile(r"^(?:CL:|abbr\.|abbreviation|(?:old |Japanese |archaic )?variant of|see |also written|"
                      r"also pr\.|pr\.|Tw pr\.|surname |used in |erhua|\(bound form\)$)")
 LABEL = re.compile(r"\(([^()]*)\)")  # "(statistics)", "(of a person)", "(Tw)": labels, not senses
-CROSS_REFERENCE = re.compile(r"\S*[\u3400-\u9fff]\S*(?:\[[^\]]*\])?")  # 環比|环比[huan2 bi3]
+CROSS_REFERENCE = re.compile(rf"\S*[{HAN_RANGE}]\S*(?:\[[^\]]*\])?")  # 環比|环比[huan2 bi3]
 # Labels of a sense a news article means, preferred when one is written in English.
 NEWS_LABELS = {"finance", "economics", "business", "accounting", "statistics", "commerce", "sports", "soccer",
                "basketball", "baseball", "military", "law", "political", "politics", "administrative"}
@@ -151,7 +152,7 @@ def words(texts: list[str], terms: list[set[str]]) -> list[tuple[Word, ...]]:
     tokenizer = lex.tagger.tokenizer
     cut = [[(w, f) for w, f in lex.tagger.cut(text)] for text in texts]
     candidates = {w for tokens in cut for w, f in tokens
-                  if HAN.match(w) and f[:1] not in FUNCTION_TAGS and f not in PERSON_TAGS
+                  if HAN_WORDS.match(w) and f[:1] not in FUNCTION_TAGS and f not in PERSON_TAGS
                   and (tokenizer.FREQ.get(w) or 0) <= MAX_FREQUENCY}
     # Proper nouns are the names stage's.
     known = {zh: found for zh, raw in names.senses(candidates, proper=False).items() if (found := word(zh, raw))}

@@ -34,9 +34,9 @@ from rapidfuzz import fuzz, process
 
 from . import jsonio
 from .align import AlignedDocument, Row
-from .checks import CJK
 from .corrections import clean
 from .glossary import Glossary
+from .writing import HAN
 
 MAX_WORDS = 4    # a replaced run longer than this is a rewrite, not a word
 MAX_TERM = 12    # characters of a proposed term's Chinese (the glossary's longest has 8)
@@ -114,7 +114,7 @@ def _shared(texts: list[str]) -> set[str] | None:
     first, runs = min(texts, key=len), set()
     for start in range(len(first) - 1):
         end = start
-        while end < len(first) and CJK.match(first[end]) and all(first[start:end + 1] in t for t in texts):
+        while end < len(first) and HAN.match(first[end]) and all(first[start:end + 1] in t for t in texts):
             end += 1
             if end - start > MAX_TERM:
                 return None

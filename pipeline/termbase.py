@@ -29,9 +29,9 @@ from pathlib import Path
 import opencc
 
 from . import corrections, glossary, jsonio
-from .checks import CJK
 from .errors import SourceError
 from .scripts import converter
+from .writing import HAN
 
 NAME = "glossary.tsv"
 COLUMNS = ("zh", "en", "kind", "note")
@@ -74,7 +74,7 @@ def refusal(zh: str, en: str, kind: str) -> str:
     matched in text with no spaces), and the kind is one of KINDS."""
     if problem := corrections.refusal(zh, "Chinese") or corrections.refusal(en, "English"):
         return problem
-    if len(zh) < 2 or "|" in zh or not CJK.search(zh) or zh != "".join(zh.split()):
+    if len(zh) < 2 or "|" in zh or not HAN.search(zh) or zh != "".join(zh.split()):
         return "the Chinese must be one term of at least two characters, in Chinese, with no spaces"
     if not en.strip("| "):
         return "the English is empty"

@@ -36,6 +36,7 @@ from .numbers import complete_dates, write_amounts, write_currencies
 from .provision import MODEL_BIN_SHA256, locate
 from .segment import SegmentedDocument, Sentence, has_chinese
 from .senses import Word
+from .writing import HAN
 
 if TYPE_CHECKING:  # the stages after this one read its dataclasses without these libraries
     from sacrebleu.metrics import CHRF
@@ -54,7 +55,6 @@ MAX_DECODING_LENGTH = 256
 ATTENDED = 3.5  # attention (in target pieces' worth) above which a stretch is taken as carried
 EXACT_RELIANCE = 6.0  # nats: a loss below this is measured without the search's score (quality's threshold is 2)
 STRETCH = re.compile(r"[^，,。；;：:、「」『』“”‘’（）()《》！？!?\s]+")
-CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -418,7 +418,7 @@ class Model:
             # A stretch the source glosses in Latin letters (顿内茨克(Donetsk)) is skipped:
             # the English may rightly come from the gloss.
             chunks = [m for m in STRETCH.finditer(unit.source)
-                      if len(CJK_CHAR.findall(m.group(0))) >= 2 and not GLOSSED.match(unit.source, m.end())
+                      if len(HAN.findall(m.group(0))) >= 2 and not GLOSSED.match(unit.source, m.end())
                       and self._attended(unit.source, tokens, m.start(), m.end(), candidate.attention) < ATTENDED]
             if chunks:
                 own = (candidate.score * (len(candidate.pieces) + 1)
