@@ -173,14 +173,13 @@ def prepare(sentence: Sentence, glossary: Glossary, date: str, inline: Inline = 
     return Prepared(protected, [expectations(c, glossary) for c in completed], inlined)
 
 
-# How names reach the model. "failing" (the default): the glossary's names in English
-# from the start; a name found in the article (names.py) only where the model would miss
-# it: from the start if the model, given the name alone, writes none of its English
-# (Model.unknown_names), else only in a sentence whose English misses it, and then only
-# that name: written in English, a name can damage the words around it ("Mr. Mao Ning,
-# spokesperson of Foreign Affairs" once 外交部 was written too).
-# "upfront": every name in English from the start.
-INLINING = ("failing", "upfront")
+# How names reach the model (Attempts.inlining). "failing" (the default): the glossary's
+# names in English from the start; a name found in the article (names.py) only where the
+# model would miss it: from the start if the model, given the name alone, writes none of
+# its English (Model.unknown_names), else only in a sentence whose English misses it, and
+# then only that name: written in English, a name can damage the words around it ("Mr.
+# Mao Ning, spokesperson of Foreign Affairs" once 外交部 was written too).
+# "upfront" (bench/eval_names.py's comparison): every name in English from the start.
 
 
 @dataclass
