@@ -125,7 +125,7 @@ $(VENV)/.model: | $(VENV)/.installed
 
 # --- one article: each stage's JSON under build/<slug>/ -------------------------------
 .SECONDEXPANSION:
-$(BUILD_DIR)/%/document.json: $$(SOURCE_OF_$$*) $(call CODE,read) pipeline/document.py | $(SETUP)
+$(BUILD_DIR)/%/document.json: $$(SOURCE_OF_$$*) $(wildcard pipeline/read/*.py) pipeline/jsonio.py pipeline/document.py | $(SETUP)
 	@$(STAGE) read $< $@
 
 $(BUILD_DIR)/%/scripts.json: $(BUILD_DIR)/%/document.json $(call CODE,scripts)
@@ -141,7 +141,7 @@ TERMS      := pipeline/data/glossary.tsv pipeline/data/terms.tsv pipeline/data/c
 $(BUILD_DIR)/%/names.json: $(BUILD_DIR)/%/segments.json $(call CODE,names) pipeline/romanize.py pipeline/data/surnames.tsv $(TERMS) $(GLOSSARIES)
 	@$(STAGE) names $< $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
-$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/names.json $(call CODE,translate) pipeline/memory.py $(TERMS) $(GLOSSARIES) $(QUALITY_STAMP) | $(VENV)/.model
+$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/names.json $(wildcard pipeline/translate/*.py) pipeline/model/translations.py pipeline/jsonio.py pipeline/memory.py $(TERMS) $(GLOSSARIES) $(QUALITY_STAMP) | $(VENV)/.model
 	@$(STAGE) translate $< $@ --names $(word 2,$^) --quality $(QUALITY) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 $(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align) pipeline/quality.py $(TERMS) $(GLOSSARIES) | $(VENV)/.model

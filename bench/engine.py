@@ -3,7 +3,7 @@
 The speed limit for the translate stage: the same sentences the pipeline would send to
 the model (`corpus_sentences`: read → scripts → segment, the units `is_chinese` keeps,
 each once, as the translation memory would translate them once), translated by
-CTranslate2 exactly as translate.py calls it (SentencePiece pieces of the zh-Hans text,
+CTranslate2 exactly as translate/engine.py calls it (SentencePiece pieces of the zh-Hans text,
 the beam of QUALITIES[quality], batches of at most MAX_BATCH_TOKENS tokens,
 MAX_DECODING_LENGTH) but with nothing else: no glossary, date or amount rewriting, no
 checks, retries, consensus, reliance scoring or memory. The input is sorted by length
@@ -21,18 +21,13 @@ import os
 import time
 from pathlib import Path
 
+from pipeline.model.translations import detokenize
 from pipeline.provision import locate
 from pipeline.read import FORMATS, read
 from pipeline.scripts import convert
 from pipeline.segment import segment
-from pipeline.translate import (
-    MAX_BATCH_TOKENS,
-    MAX_DECODING_LENGTH,
-    QUALITIES,
-    Model,
-    detokenize,
-    is_chinese,
-)
+from pipeline.translate import is_chinese
+from pipeline.translate.engine import MAX_BATCH_TOKENS, MAX_DECODING_LENGTH, QUALITIES, Model
 
 CHUNK_BATCHES = 8  # batches per translate_batch call: sorted chunks keep batches full
 

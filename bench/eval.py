@@ -16,6 +16,7 @@ import argparse
 import csv
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import sacrebleu
@@ -25,8 +26,10 @@ from pipeline.checks import expectations, missing
 from pipeline.document import Block, Document, Meta
 from pipeline.glossary import KINDS
 from pipeline.scripts import convert, converter, detect_script
-from pipeline.segment import segment
-from pipeline.translate import QUALITIES, Attempts, default_model, detokenize
+from pipeline.segment import SegmentedDocument, segment
+from pipeline.model.translations import detokenize
+from pipeline.translate.engine import QUALITIES, default_model
+from pipeline.translate.inputs import Attempts
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "eval" / "newstest2021-zhen-dev.tsv"
@@ -39,21 +42,33 @@ def raw_english(sources: list[str], _: str) -> list[str]:
     return [detokenize(r.hypotheses[0]) for r in results]
 
 
-def pipeline_english(sources: list[str], quality: str, inlining: str = "failing", compounds: bool = True,
+def pipeline_english(sources: list[str], quality: str, attempt: type[Attempts] = Attempts, compounds: bool = True,
                      languages: list[str] | None = None, find_names: bool = True) -> list[str]:
     """Each segment as a one-paragraph article in its own detected script (or `languages`),
     through the real stages (names found per segment unless not `find_names`: the glossary
-    alone), all translated in one batch."""
+    alone), all translated in one batch, each sentence's inputs as `attempt` makes them (the
+    pipeline's Attempts, or bench/eval_names.py's Upfront)."""
     terms = glossary.load([])
     docs = [segment(convert(Document(f"dev{i}", str(DEV), Meta(title="dev", language=languages[i] if languages else ""),
                                      [Block("paragraph", s)]))) for i, s in enumerate(sources)]
     attempts = []
     for doc in docs:
-        extended = names.find(doc, terms, compounds).extend(terms) if find_names else terms
-        attempts += [Attempts(s, extended, "", inlining) for s in doc.blocks[0].sentences]
+        extended = found_names(doc, terms, compounds).extend(terms) if find_names else terms
+        attempts += [attempt(s, extended, "") for s in doc.blocks[0].sentences]
     units = iter(default_model().translate(attempts, QUALITIES[quality]))
     # Sentence ids repeat from one one-paragraph document to the next: go by position.
     return [" ".join(next(units).text for _ in doc.blocks[0].sentences) for doc in docs]
+
+
+def found_names(doc: SegmentedDocument, terms: glossary.Glossary, compounds: bool = True) -> names.Names:
+    """The names stage's names (names.find); without `compounds` (bench/eval_names.py's
+    "no compounds" system), a place and its administrative suffix are no name, dropped
+    before the tagger confirms and counts the names: 香港特區 leaves the glossary's 香港,
+    "Hong Kong特区" for the model."""
+    proposal = names.proposed(doc, terms)
+    if not compounds:
+        proposal = replace(proposal, names={zh: n for zh, n in proposal.names.items() if n.origin != "compound"})
+    return names.confirmed(proposal, terms)
 
 
 def misses(sources: list[str], hyps: list[str]) -> tuple[int, int, int]:

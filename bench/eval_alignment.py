@@ -21,11 +21,14 @@ from functools import cache
 from pathlib import Path
 
 from pipeline import glossary
-from pipeline.align import Row, Scorer, align_sentence, model_scorer
+from pipeline.align import Row, Scorer, align_sentence
 from pipeline.read import read
 from pipeline.scripts import convert
 from pipeline.segment import Sentence, segment
-from pipeline.translate import Translation, default_model, prepare
+from pipeline.model.translations import Translation
+from pipeline.translate.engine import default_model
+from pipeline.translate.inputs import prepare
+from pipeline.translate.scoring import model_scorer
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "tests" / "data" / "gold-alignment.json"

@@ -18,14 +18,16 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import glossary
-from pipeline.align import align_sentence, model_scorer
+from pipeline.align import align_sentence
 from pipeline.checks import entities
 from pipeline.document import Block, Document, Meta
 from pipeline.quality import assess_sentence
 from pipeline.read import read
 from pipeline.scripts import convert
 from pipeline.segment import Sentence, segment
-from pipeline.translate import default_model, prepare
+from pipeline.translate.engine import default_model
+from pipeline.translate.inputs import prepare
+from pipeline.translate.scoring import model_scorer
 
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "tests" / "data" / "misleading.tsv"

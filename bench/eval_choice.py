@@ -4,7 +4,7 @@ Every dev-set sentence goes through the real stages (names, then translate with 
 retries, as bench/eval.py runs QUALITY=default) at each beam width, with the model's
 searches cached (build/choice/, by beam and input), so that each chooser is tried on the
 same hypotheses without searching again. Choosers (all but "qe-all" first keep the
-hypotheses with the fewest check problems, as translate._pick does):
+hypotheses with the fewest check problems, as translate.choice._pick does):
 - first: the model's own order; mbr: the consensus (today's choice: most like the others, chrF);
 - qe: the quality estimator's most probable hypothesis (estimate.py, on the sentence as
   one row, with the findings the translate stage can compute: terms and numbers missed,
@@ -57,8 +57,11 @@ from pipeline.quality import NUMBER_KINDS, SHORT_RATIO, glossary_words  # noqa: 
 from pipeline.scripts import convert  # noqa: E402
 from pipeline.segment import segment  # noqa: E402
 from pipeline.senses import unsensed  # noqa: E402
-from pipeline.translate import (Attempts, Candidate, Decoding, Pick, default_model,  # noqa: E402
-                                detokenize, looked_up, repair, tidy)
+from pipeline.model.translations import detokenize  # noqa: E402
+from pipeline.translate import choice, engine  # noqa: E402
+from pipeline.translate.choice import Candidate, Pick  # noqa: E402
+from pipeline.translate.engine import Decoding, default_model  # noqa: E402
+from pipeline.translate.inputs import Attempts, looked_up, repair, tidy  # noqa: E402
 
 CACHE = Path(os.environ.get("CHOICE_CACHE", REPO / "build" / "choice"))
 HALF = 125
@@ -94,7 +97,7 @@ _chrf_cache: dict[tuple[str, str], float] = {}
 
 def chrf(a: str, b: str) -> float:
     if (a, b) not in _chrf_cache:
-        _chrf_cache[(a, b)] = translate._chrf().sentence_score(a, [b]).score / 100
+        _chrf_cache[(a, b)] = choice._chrf().sentence_score(a, [b]).score / 100
     return _chrf_cache[(a, b)]
 
 
@@ -196,7 +199,7 @@ def attempts_of(sources: list[str]) -> tuple[list[list[Attempts]], set[str]]:
     out = []
     for doc in docs:
         extended = names.find(doc, terms).extend(terms)
-        out.append(looked_up([Attempts(s, extended, "", "failing") for s in doc.blocks[0].sentences]))
+        out.append(looked_up([Attempts(s, extended, "") for s in doc.blocks[0].sentences]))
     return out, glossary_words(entities(terms))
 
 
@@ -204,7 +207,7 @@ _described: dict[tuple, tuple] = {}
 
 
 def run(model, per_segment: list[list[Attempts]], beam: int, choose, fold_of, fits, known_words) -> list[str]:
-    """The dev set's English with `choose` as translate._pick, at `beam`."""
+    """The dev set's English with `choose` as translate.choice._pick (as the engine calls it), at `beam`."""
     words = {a.sentence.hans: a.words for seg in per_segment for a in seg}
     fold = {a.sentence.hans: fold_of[i] for i, seg in enumerate(per_segment) for a in seg}
 
@@ -217,7 +220,7 @@ def run(model, per_segment: list[list[Attempts]], beam: int, choose, fold_of, fi
         best = choose(d, z)
         return Pick(d.costs[best], d.cands[best], float(d.sim[best].sum() / max(1, len(d.sim) - 1)))
 
-    translate._pick = pick
+    engine._pick = pick
     decoding = Decoding(beam=beam, consensus=True, reliance=False)
     units = iter(model.translate([a for seg in per_segment for a in seg], decoding))
     return [" ".join(next(units).text for _ in seg) for seg in per_segment]

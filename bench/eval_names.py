@@ -27,11 +27,30 @@ import sacrebleu
 from eval import DEV, pipeline_english, raw_english
 
 from pipeline import glossary
+from pipeline.glossary import PROTECTED
 from pipeline.scripts import converter
+from pipeline.translate.inputs import Attempts, Inline, Prepared, prepare
 
 REPO = Path(__file__).resolve().parent.parent
 NAMES = REPO / "tests" / "data" / "names.tsv"
 LANGUAGES = {"tw": "zh-Hant-TW", "hk": "zh-Hant-HK", "cn": "zh-Hans-CN"}
+
+
+class Upfront(Attempts):
+    """Every name in English from the first search, the article's (names.py) as well as the
+    glossary's; the pipeline writes an article's name in English only where the model
+    would miss it (pipeline/translate/inputs.py). So no name is asked about alone
+    (Model.unknown_names), and the retries are every term in English, then a wider search."""
+
+    def first(self) -> Prepared:
+        return prepare(self.sentence, self.glossary, self.date, Inline(PROTECTED, None, self.unknown), self.region)
+
+    def names(self) -> dict:
+        return {}
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return ("every", "wider")
 
 
 def found(forms: str, english: str) -> bool:
@@ -56,7 +75,7 @@ def main() -> None:
                ("glossary only", lambda s, l: pipeline_english(s, args.quality, languages=l, find_names=False)),
                ("names, failing (default)", lambda s, l: pipeline_english(s, args.quality, languages=l))]
     if args.strategies:
-        systems += [("names, upfront", lambda s, l: pipeline_english(s, args.quality, "upfront", languages=l)),
+        systems += [("names, upfront", lambda s, l: pipeline_english(s, args.quality, Upfront, languages=l)),
                     ("names, failing, no compounds",
                      lambda s, l: pipeline_english(s, args.quality, compounds=False, languages=l))]
     dev = []

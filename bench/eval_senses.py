@@ -24,7 +24,7 @@ import sacrebleu
 
 from eval import DEV, pipeline_english
 from eval_checks import LABELS, flagged
-from pipeline import glossary, names, senses
+from pipeline import glossary, lexicon, senses
 from pipeline.glossary import Glossary
 from pipeline.scripts import converter
 
@@ -100,7 +100,7 @@ def frequencies() -> None:
     limits = (100, 300, 1000, 3000, 20000)
     with mock.patch.object(senses, "MAX_FREQUENCY", limits[-1]):
         found = flagged(rows)
-    count = names.lexicon([converter("t2s").convert(r["zh"]) for r in rows], Glossary({})).tagger.tokenizer.FREQ
+    count = lexicon.lexicon([converter("t2s").convert(r["zh"]) for r in rows], Glossary({})).tagger.tokenizer.FREQ
     bad = [r["misleading"] == "1" for r in rows]
     others = [any(not reason.startswith("sense:") for reason in f) for f in found]
     for limit in limits:

@@ -46,7 +46,10 @@ from pipeline.provision import MODEL_BIN_SHA256  # noqa: E402
 from pipeline.read import read  # noqa: E402
 from pipeline.scripts import Texts, convert, converter  # noqa: E402
 from pipeline.segment import Sentence, segment  # noqa: E402
-from pipeline.translate import Inline, Model, Translation, _code_version, default_model, detokenize, prepare  # noqa: E402
+from pipeline.model.translations import Translation, detokenize  # noqa: E402
+from pipeline.translate import _code_version  # noqa: E402
+from pipeline.translate.engine import Model, default_model  # noqa: E402
+from pipeline.translate.inputs import Inline, prepare  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "eval" / "qe"
 MISLEADING = REPO / "tests" / "data" / "misleading.tsv"
@@ -77,7 +80,7 @@ class Case:
     dataset: str          # product, mqm_news, mqm_ted
     source: str           # which file and line(s) it comes from
     group: str            # what never sits on both sides of a fold: the sentence, or the article
-    unit: Translation     # what the build keeps of the English (translate.Translation)
+    unit: Translation     # what the build keeps of the English (model.translations.Translation)
     rows: list[Row]       # its rows, as the aligner would give them (the labelled cut)
     labels: list[Label]   # one per row
     listed: bool = False  # a list item (a plan's point): the tense check applies
@@ -220,10 +223,10 @@ def force(model: Model, article: Article, found: dict, progress=None) -> list[Ca
 
 def code_version() -> str:
     """What decides a case: the model's English code (translate._code_version), the names
-    stage, the built-in glossary and this file's CACHE_VERSION."""
+    stage and its dictionaries, the built-in glossary and this file's CACHE_VERSION."""
     here = REPO / "pipeline"
-    extra = b"".join((here / p).read_bytes() for p in ("names.py", "romanize.py", "data/glossary.tsv",
-                                                       "data/surnames.tsv"))
+    extra = b"".join((here / p).read_bytes() for p in ("names.py", "cedict.py", "lexicon.py", "romanize.py",
+                                                       "data/glossary.tsv", "data/surnames.tsv"))
     return hashlib.sha256(_code_version().encode() + extra + CACHE_VERSION.encode()).hexdigest()[:16]
 
 

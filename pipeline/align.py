@@ -18,8 +18,6 @@ against hand-aligned rows.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,12 +26,9 @@ from itertools import accumulate
 from .checks import Expectation
 from .document import Correction, Meta
 from .glossary import KINDS
-from .memory import Memory
-from .provision import MODEL_BIN_SHA256
+from .model.translations import Translation, Translations, detokenize, words_of
 from .scripts import Script, Texts
 from .segment import CLAUSE_ENDS, SegmentedBlock, SegmentedDocument, Sentence
-from .translate import (Model, Translation, Translations, default_model,
-                        detokenize, words_of)
 
 PUNCTUATION_BONUS = 0.3   # per cut that falls after , ; : in the English
 OPENER_BONUS = 0.3        # per cut that falls before a word that opens a clause (and, that, which…)
@@ -327,34 +322,6 @@ def cut_groups(scores: list[list[float]], bonus: list[list[float]],
         groups = [[c for g in new for c in groups[g]] for new in regrouped]
 
 
-def model_scorer(model: Model) -> Scorer:
-    """The model's log-probability (nats, end of sentence included) of each English as
-    the translation of each Chinese."""
-    def score(chinese: list[str], english: list[str]) -> list[float]:
-        return model.score([(z, model.english_pieces(e)) for z, e in zip(chinese, english)])
-    return score
-
-
-def remembered(make_scorer: Callable[[], Scorer], memory: Memory) -> Scorer:
-    """`make_scorer`'s scores through the translation memory: a pair scored in an earlier
-    build is not scored again, and the model is loaded only for a pair never scored, so
-    realigning an article after a one-sentence edit scores that sentence's cuts alone."""
-    made: list[Scorer] = []
-
-    def score(chinese: list[str], english: list[str]) -> list[float]:
-        keys = [hashlib.sha256(json.dumps(["score", MODEL_BIN_SHA256, z, e], ensure_ascii=False)
-                               .encode("utf-8")).hexdigest() for z, e in zip(chinese, english)]
-        found = memory.get(keys)
-        todo = [i for i, k in enumerate(keys) if k not in found]
-        if todo:
-            made[:] = made or [make_scorer()]
-            fresh = made[0]([chinese[i] for i in todo], [english[i] for i in todo])
-            found.update({keys[i]: value for i, value in zip(todo, fresh)})
-            memory.put({keys[i]: value for i, value in zip(todo, fresh)})
-        return [found[k] for k in keys]
-    return score
-
-
 def source_clauses(sentence: Sentence, unit: Translation) -> list[str]:
     """What the model read (terms in English, dates completed), cut where the sentence's
     clauses end: after as many ，；： marks. The clauses' zh-Hans form if the marks differ,
@@ -458,12 +425,11 @@ def align_block(block: SegmentedBlock, units: dict[str, Translation],
     return AlignedBlock(block.kind, block.level, block.label, rows, credit)
 
 
-def align(doc: SegmentedDocument, translations: Translations,
-          scorer: Scorer | None = None) -> AlignedDocument:
-    """The aligned brief; doubtful cuts are weighed by `scorer`, by default the translation
-    model (model_scorer(default_model()))."""
+def align(doc: SegmentedDocument, translations: Translations, scorer: Scorer | None) -> AlignedDocument:
+    """The aligned brief; doubtful cuts are weighed by `scorer` (the align command gives the
+    translation model's, translate.scoring.model_scorer, through the memory), by the
+    attention alone if None."""
     units = translations.units
-    scorer = scorer or model_scorer(default_model())
     return AlignedDocument(
         slug=doc.slug,
         source=doc.source,

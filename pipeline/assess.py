@@ -5,10 +5,10 @@ and the columns `zh` and `en` (others are kept as they are) comes back with two 
 `confidence` (0–1, the estimator's probability that the English is right) and `reasons`
 (why a row is to check, `|`-separated; empty for a row above the threshold). Each line is
 one translation unit: its English is given to the model as a forced translation
-(translate.Model.force), so the model's log-probability and agreement are those of this
-English, and the checks and the estimator judge it as they judge a brief's rows (the
-names stage runs on each batch, so names it would write are no unknown words). Lines go
-to the model BATCH at a time, with a progress bar on a terminal.
+(translate.engine.Model.force), so the model's log-probability and agreement are those
+of this English, and the checks and the estimator judge it as they judge a brief's rows
+(the names stage runs on each batch, so names it would write are no unknown words).
+Lines go to the model BATCH at a time, with a progress bar on a terminal.
 """
 from __future__ import annotations
 
@@ -24,13 +24,15 @@ from .checks import entities
 from .document import Block, Document, Meta
 from .errors import SourceError
 from .glossary import PROTECTED
+from .model.translations import detokenize
 from .quality import assess_sentence, glossary_words
 from .scripts import convert
 from .segment import Sentence, has_chinese, segment
-from .translate import Inline, Model, default_model, detokenize, prepare
+from .translate.engine import Model, default_model
+from .translate.inputs import Inline, prepare
 
 BATCH = 64          # lines forced through the model at once (their names stage shared)
-OWN_BEAM = 8        # Model.force looks for the English among this many hypotheses (translate.RETRY_BEAM)
+OWN_BEAM = 8        # Model.force looks for the English among this many hypotheses (translate.engine.RETRY_BEAM)
 COLUMNS = ("zh", "en")
 ADDED = ("confidence", "reasons")
 

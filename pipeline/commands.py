@@ -25,10 +25,10 @@ GLOSSARY_HELP = "project glossary files (TSV: zh, en, kind, note) on top of the 
 
 
 def _read(args: argparse.Namespace) -> str:
-    from .read import read, summary
-    doc = read(args.source)
+    from .read import read_with_encoding, summary
+    doc, encoding = read_with_encoding(args.source)
     jsonio.dump(doc, args.out)
-    return summary(doc)
+    return summary(doc, encoding)
 
 
 def _scripts(args: argparse.Namespace) -> str:
@@ -156,11 +156,13 @@ def _translate_one(item: tuple, memory) -> list[tuple[int, tuple[int, str, str, 
 
 def _align(args: argparse.Namespace) -> str:
     from . import glossary
-    from .align import align, model_scorer, remembered
+    from .align import align
     from .memory import Memory
+    from .model.translations import Translations
     from .quality import assess
     from .segment import SegmentedDocument
-    from .translate import Translations, default_model
+    from .translate import default_model
+    from .translate.scoring import model_scorer, remembered
     segmented = jsonio.load(SegmentedDocument, args.segments)
     translations = jsonio.load(Translations, args.translations)
     terms = glossary.load(args.glossary, segmented.meta.glossary)

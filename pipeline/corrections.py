@@ -82,7 +82,7 @@ def approvals_for(source_dir: Path, slug: str) -> Path:
 def has_article(source_dir: Path, slug: str) -> bool:
     """Whether `source_dir` still holds the article `slug` (in any format read, either
     case): a corrections file is written only beside its article, never as an orphan."""
-    from .read import FORMATS  # read.py loads pandoc's wrapper: only the writers of corrections need it
+    from .read.pandoc import FORMATS  # it loads pandoc's wrapper: only the writers of corrections need it
     return any((source_dir / f"{slug}{ext}").is_file() for e in FORMATS for ext in (e, e.upper()))
 
 

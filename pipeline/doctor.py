@@ -72,7 +72,7 @@ def model() -> Finding:
 
 def dictionary() -> Finding:
     from .errors import SourceError
-    from .names import cedict_release
+    from .cedict import cedict_release
     try:
         return Finding("CC-CEDICT", True, f"release {cedict_release()}, sha256 checked")
     except SourceError as err:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .writing import region_of  # TEMPORARY until imports are rewritten
+
 # What no text of a brief holds: C0 controls but tab and LF, DEL and C1, and the two
 # noncharacters XML cannot carry. Never article text: a terminal obeys them, and a feed
 # reader refuses the feed (XML) that holds one.
@@ -41,18 +43,6 @@ class Meta:
     author: str = ""         # byline: writer or editor, as the source names them
     language: str = ""       # BCP 47 tag (zh-Hant-TW, zh-Hans…); "" = detect from the text
     glossary: dict[str, str] = field(default_factory=dict)  # the article's own terms, zh → en
-
-
-# Regions of a BCP 47 tag whose press this product writes for (Macau's reads like Hong Kong's).
-REGIONS = {"TW": "tw", "HK": "hk", "MO": "hk", "CN": "cn", "SG": "cn", "MY": "cn"}
-
-
-def region_of(language: str, script: str) -> str:
-    """tw, hk or cn from the article's language tag, else from its script."""
-    for part in reversed(language.replace("_", "-").split("-")):
-        if part.upper() in REGIONS:
-            return REGIONS[part.upper()]
-    return "tw" if script == "zh-Hant" else "cn"
 
 
 @dataclass

@@ -38,7 +38,7 @@ from .checks import Finding
 from .writing import HAN
 
 if TYPE_CHECKING:
-    from .translate import Translation
+    from .model.translations import Translation
 
 PARAMETERS = Path(__file__).resolve().parent / "data" / "qe.json"
 

@@ -29,17 +29,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from . import estimate
 from .align import AlignedBlock, AlignedDocument, Row
 from .checks import (Entities, Finding, bare_days, cjk_left, doubled_terms, dropped, entities,
                      invented_entities, loop, missing, modality_lost, negation_mismatch,
                      provision_told_as_done, ratio_problem, short_english, unsensed_words)
-from .document import Correction
 from .estimate import Estimator, Evidence
 from .glossary import Glossary
-from .translate import Translation, Translations
+from .model.quality import Report, RowCheck
+from .model.translations import Translation, Translations
 
 NUMBER_KINDS = {"date", "day", "month", "year", "percent", "ordinal", "amount", "number"}
 DROPPED_RELIANCE = 2.0  # nats; see Translation.reliance
@@ -47,39 +46,6 @@ SHORT_RATIO = 1.0   # English characters per Chinese character below which a row
 # The model's own signals an editor's English does not have: the estimator reads them at
 # their average for it.
 MODEL_FEATURES = ("logprob", "agreement")
-
-
-@dataclass
-class RowCheck:
-    """A row an editor should look at before the brief goes out."""
-
-    block: int       # index in AlignedDocument.blocks (-1 = title)
-    row: int         # index in the block's rows (-1 = photo credit)
-    zh: str          # the row's Chinese as written in the source
-    en: str
-    confidence: float
-    reasons: list[str]
-    reviewed: bool = False   # the English is an editor's, and the checks still doubt it
-
-
-@dataclass
-class Report:
-    slug: str
-    rows: int
-    counts: dict[str, int] = field(default_factory=dict)  # findings by kind
-    rows_to_check: list[RowCheck] = field(default_factory=list)
-    reviewed: int = 0        # rows whose English an editor wrote or confirmed
-    stale_corrections: list[Correction] = field(default_factory=list)  # not applied: Chinese gone
-
-    def summary(self) -> str:
-        parts = [f"{len(self.rows_to_check) or 'none'} of {self.rows} rows to check"]
-        if self.counts:
-            parts[0] += f" ({', '.join(f'{n} {kind}' for kind, n in sorted(self.counts.items()))})"
-        if self.reviewed:
-            parts.append(f"{self.reviewed} reviewed")
-        if self.stale_corrections:
-            parts.append(f"{len(self.stale_corrections)} stale corrections")
-        return ", ".join(parts)
 
 
 def text_findings(hans: str, english: str, known: Entities, listed: bool = False) -> list[Finding]:

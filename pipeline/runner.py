@@ -362,7 +362,7 @@ def warm_up() -> None:
     import weasyprint  # noqa: F401 — imported for the pdf stage to find it loaded
 
     from .glossary import Glossary
-    from .names import lexicon
+    from .lexicon import lexicon
     from .translate import default_model
     default_model()
     lexicon([], Glossary({}))

@@ -7,61 +7,9 @@ Taiwan and Hong Kong text converts with their regional phrase tables, so 資料 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-from typing import Literal
-
-import opencc
-
-from .document import Document, Meta
-
-Script = Literal["zh-Hant", "zh-Hans"]
-SCRIPTS: tuple[Script, ...] = ("zh-Hant", "zh-Hans")
-
-# (source region) -> (config to Simplified, config to Traditional)
-CONFIGS = {
-    "TW": ("tw2s", "s2tw"),
-    "HK": ("hk2s", "s2hk"),
-    "MO": ("hk2s", "s2hk"),
-    "": ("t2s", "s2t"),
-}
-
-
-@dataclass
-class Texts:
-    """One piece of text in its source form and in both scripts."""
-
-    original: str
-    hant: str
-    hans: str
-
-    def get(self, script: Script) -> str:
-        return self.hant if script == "zh-Hant" else self.hans
-
-
-@dataclass
-class ScriptedBlock:
-    kind: str
-    level: int
-    label: str
-    credit: Texts
-    text: Texts
-
-
-@dataclass
-class ScriptedDocument:
-    slug: str
-    source: str
-    meta: Meta
-    script: Script               # the script the source is written in
-    configs: dict[str, str]      # OpenCC configuration used to make each script
-    title: Texts
-    blocks: list[ScriptedBlock]
-
-
-@cache
-def converter(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(f"{config}.json")
+from .chinese import CONFIGS, converter, detect_script
+from .document import Document
+from .model.scripts import SCRIPTS, Script, ScriptedBlock, ScriptedDocument, Texts  # noqa: F401 TEMPORARY
 
 
 def source_script(doc: Document) -> tuple[Script, str]:
@@ -73,13 +21,6 @@ def source_script(doc: Document) -> tuple[Script, str]:
     if "Hans" in subtags or region in ("CN", "SG"):
         return "zh-Hans", ""
     return detect_script(" ".join(b.text for b in doc.blocks)), ""
-
-
-def detect_script(text: str) -> Script:
-    """Traditional if making it Simplified changes more characters than the reverse."""
-    to_hans = sum(a != b for a, b in zip(text, converter("t2s").convert(text)))
-    to_hant = sum(a != b for a, b in zip(text, converter("s2t").convert(text)))
-    return "zh-Hant" if to_hans > to_hant else "zh-Hans"
 
 
 def convert(doc: Document) -> ScriptedDocument:

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 
 import regex
 
-from .document import Meta
-from .scripts import ScriptedBlock, ScriptedDocument, Script, Texts
-from .writing import HAN
+from .model.scripts import ScriptedBlock, ScriptedDocument, Texts
+from .model.segments import Sentence, SegmentedBlock, SegmentedDocument
+from .writing import (FOREIGN, FOREIGN_LETTER, HAN, LATIN_RUN, MIN_LATIN_WORDS, QUOTE_PAIRS, has_chinese, is_chinese_sentence,
+                      is_han, quoted)
 
 SENTENCE_ENDS = set("。！？!?")  # what may follow an end and still belong to its sentence
 FULL_STOPS = set("。！？")       # end a sentence wherever they stand
@@ -54,79 +54,12 @@ MIN_CLAUSE = 6
 # hundred). Not lower than needed: every cut takes context from the model (cutting long
 # sentences at ； cost 0.1 chrF on the dev set).
 MAX_SENTENCE = 160
-# Text the model must not read, by writing system. Japanese is kana with the kanji between
-# (the kanji before the first kana are indistinguishable from Chinese, unless quoted, see
-# `_quoted`); Korean, Arabic, Hebrew and emoji runs take the spaces, digits and
-# half-width punctuation between their letters.
-_BETWEEN = r"[\s\d,.;:!?'\"()\-]"
-FOREIGN = regex.compile("|".join((
-    r"[\p{Hiragana}\p{Katakana}ー](?:[\p{Han}\p{Hiragana}\p{Katakana}ー々〆・]*[\p{Hiragana}\p{Katakana}ー])?",
-    rf"\p{{Hangul}}(?:(?:\p{{Hangul}}|{_BETWEEN})*\p{{Hangul}})?",
-    rf"[\p{{Arabic}}\p{{Hebrew}}](?:(?:[\p{{Arabic}}\p{{Hebrew}}\u060c\u061b\u061f]|{_BETWEEN})*[\p{{Arabic}}\p{{Hebrew}}])?",
-    r"(?:[\p{Emoji_Presentation}\U0001F1E6-\U0001F1FF][\U0001F3FB-\U0001F3FF\ufe0f\u200d\u20e3]*\s*)+",
-)))
-# English the model would rewrite rather than copy: a quoted sentence, a slogan, a title
-# (words between spaces: a URL or an address is one word, and stays with its sentence).
-# Names and short terms (iPhone, Donald Trump, New York Times) stay in the sentence, as
-# the model copies them and the Chinese around them needs them for its grammar.
-LATIN_RUN = regex.compile(r"[A-Za-z][\w'’&/-]*(?:[ ,.;:!?'’\"-]+[A-Za-z0-9][\w'’&/-]*)*[.!?]?", regex.ASCII)
-MIN_LATIN_WORDS = 4
-# A quote holding a foreign span is taken whole, and a unit is not Chinese, when at least
-# this share of its letters is foreign (`foreign_share`): 「日本語を話します」 is Japanese, kanji and all.
-QUOTED_SHARE = 0.2
-QUOTES = {"「": "」", "『": "』", "“": "”", "‘": "’", '"': '"', "（": "）", "(": ")", "《": "》"}
 # What a foreign span takes with it: the marks around it (it must not leave a 」 or a 。
 # as a unit of its own).
 SPAN_OPENERS = set("「『“‘\"（(《〈【")
 SPAN_TRAILERS = CLOSERS | SENTENCE_ENDS | CLAUSE_ENDS | HALF_CLAUSE_ENDS | {PERIOD, LIST_COMMA}
-FOREIGN_LETTER = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Hangul}\p{Arabic}\p{Hebrew}]")
-KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 # Costs of ending an over-long sentence inside a clause, by the boundary it ends at.
 AT_LIST_COMMA, AT_SPACE, AT_ANY = 1, 2, 3
-
-
-@dataclass
-class Sentence:
-    """A translation unit: the model sees its zh-Hans form, whole."""
-
-    id: str
-    clauses: list[Texts]
-
-    @property
-    def hans(self) -> str:
-        return "".join(c.hans for c in self.clauses)
-
-
-@dataclass
-class SegmentedBlock:
-    kind: str
-    level: int
-    label: str
-    sentences: list[Sentence]
-    credit: Sentence | None = None
-
-
-@dataclass
-class SegmentedDocument:
-    slug: str
-    source: str
-    meta: Meta
-    script: Script
-    title: SegmentedBlock
-    blocks: list[SegmentedBlock]
-
-    def all_sentences(self) -> list[Sentence]:
-        """Every unit to translate, title and photo credits included, in reading order."""
-        units: list[Sentence] = []
-        for block in [self.title, *self.blocks]:
-            units += block.sentences
-            if block.credit:
-                units.append(block.credit)
-        return units
-
-
-def is_han(ch: str) -> bool:
-    return bool(HAN.match(ch))
 
 
 def _next_visible(text: str, i: int) -> str:
@@ -316,13 +249,13 @@ def fit(clauses: list[str], limit: int = MAX_SENTENCE) -> list[list[str]]:
 
 def foreign_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` is in another writing system (`FOREIGN`, `LATIN_RUN`), as (start, end)
-    offsets in order, each widened to its quote (`_quoted`) and to the marks around it."""
+    offsets in order, each widened to its quote (`writing.quoted`) and to the marks around it."""
     # One kana or Hangul among Chinese is Chinese usage (台灣の味), not a span.
     found = [m.span() for m in FOREIGN.finditer(text) if len(FOREIGN_LETTER.findall(m.group(0))) != 1]
     found += [m.span() for m in LATIN_RUN.finditer(text)
               if sum(1 for word in m.group(0).split() if regex.search("[A-Za-z]", word)) >= MIN_LATIN_WORDS]
     spans: list[tuple[int, int]] = []
-    for start, end in sorted(_quoted(text, span) for span in found):
+    for start, end in sorted(quoted(text, span) for span in found):
         while start > 0 and (text[start - 1] in SPAN_OPENERS or text[start - 1].isspace()):
             start -= 1
         while end < len(text) and (text[end] in SPAN_TRAILERS or text[end].isspace()):
@@ -332,21 +265,6 @@ def foreign_spans(text: str) -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
     return spans
-
-
-def _quoted(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """The quote around `span` (marks included) if kana make at least `QUOTED_SHARE` of
-    the quote's letters (its kanji are Japanese too); else the span itself."""
-    start, end = span
-    for i in range(start - 1, -1, -1):
-        closer = QUOTES.get(text[i])
-        if closer is None:
-            continue
-        j = text.find(closer, end)
-        if j < 0 or text.find(text[i], i + 1, start) >= 0:
-            return span
-        return (i, j + 1) if kana_share(text[i + 1:j]) >= QUOTED_SHARE else span
-    return span
 
 
 def set_apart(clauses: list[str]) -> list[list[str]]:
@@ -372,28 +290,6 @@ def set_apart(clauses: list[str]) -> list[list[str]]:
         position += len(piece)
         was_foreign = foreign
     return units
-
-
-def kana_share(text: str) -> float:
-    """The share of `text`'s letters that are kana: what tells Japanese, which writes
-    Han characters too, from Chinese."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(KANA.findall(text)) / len(letters) if letters else 0.0
-
-
-def is_chinese_sentence(text: str) -> bool:
-    """Whether `text` is Chinese that may quote other scripts, rather than a sentence in
-    another language as a whole (English, Japanese, Korean): judged outside its quotes,
-    so 首爾市民高喊「대한민국 만세!」 is Chinese and 東京都知事は会見で述べた is not."""
-    outside = regex.sub("|".join(f"{regex.escape(a)}[^{regex.escape(b)}]*{regex.escape(b)}"
-                                 for a, b in QUOTES.items()), "", text)
-    return has_chinese(outside)
-
-
-def has_chinese(text: str) -> bool:
-    """Whether the model should read `text`: it has Han characters and is not Japanese
-    (which has kanji too; one の among Chinese is Chinese)."""
-    return bool(HAN.search(text)) and kana_share(text) < QUOTED_SHARE
 
 
 def units_of(text: str) -> list[list[str]]:

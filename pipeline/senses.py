@@ -8,8 +8,8 @@ a crude lemma by a suffix-stripper, `lemma`: no lemmatiser is installed) was tra
 in another sense, left out, or paraphrased: of 51 such words in the English of the dev
 set's first 125 segments, the reference translation carries a sense of 27.
 
-Words are jieba's cut of the zh-Hans text with the names stage's dictionaries (names.lexicon),
-their senses CC-CEDICT's as the names stage stores it (names.senses), kept when they can
+Words are jieba's cut of the zh-Hans text with the names stage's dictionaries (lexicon.lexicon),
+their senses CC-CEDICT's as the dictionaries' store keeps it (lexicon.senses), kept when they can
 mislead: two characters or more, Han only, not a function word, number, time word or person
 (by jieba's tag), not a name the glossary or the names stage already checks, and rare
 (MAX_FREQUENCY): a common word's senses are many, and translators leave them out or
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import names
+from . import lexicon
 from .glossary import Glossary
 from .writing import HAN_RANGE
 
@@ -148,14 +148,14 @@ def words(texts: list[str], terms: list[set[str]]) -> list[tuple[Word, ...]]:
     """The content words of each zh-Hans text that the dictionary gives senses for, each
     once, leaving out those that overlap a term of `terms` (the text's glossary terms and
     names, which their own checks cover)."""
-    lex = names.lexicon(texts, Glossary({}))
+    lex = lexicon.lexicon(texts, Glossary({}))
     tokenizer = lex.tagger.tokenizer
     cut = [[(w, f) for w, f in lex.tagger.cut(text)] for text in texts]
     candidates = {w for tokens in cut for w, f in tokens
                   if HAN_WORDS.match(w) and f[:1] not in FUNCTION_TAGS and f not in PERSON_TAGS
                   and (tokenizer.FREQ.get(w) or 0) <= MAX_FREQUENCY}
     # Proper nouns are the names stage's.
-    known = {zh: found for zh, raw in names.senses(candidates, proper=False).items() if (found := word(zh, raw))}
+    known = {zh: found for zh, raw in lexicon.senses(candidates, proper=False).items() if (found := word(zh, raw))}
     out = []
     for text, tokens, own in zip(texts, cut, terms):
         covered = {i for term in own for m in re.finditer(re.escape(term), text) for i in range(m.start(), m.end())}

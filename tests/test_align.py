@@ -10,7 +10,7 @@ from pipeline.align import (align_sentence, cut_allowed, cut_spans, name_spans, 
 from pipeline.checks import Expectation
 from pipeline.scripts import Texts
 from pipeline.segment import Sentence
-from pipeline.translate import Translation
+from pipeline.model.translations import Translation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import eval_alignment  # noqa: E402  (a script folder, not a package)

@@ -12,7 +12,7 @@ import pytest
 from pipeline import jsonio
 from pipeline.render import byline, outlet_line
 from pipeline.segment import SegmentedDocument
-from pipeline.translate import Translations
+from pipeline.model.translations import Translations
 
 from .conftest import REPO, SEEDS, Build, aligned
 

@@ -10,17 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.document import CONTROL
 from pipeline.errors import SourceError
-from pipeline.read import (
-    CONTROL,
-    EncodingError,
-    _chinese_share,
-    decode,
-    detect_encoding,
-    normalise,
-    read,
-    summary,
-)
+from pipeline.read import read, read_with_encoding, summary
+from pipeline.read.encoding import EncodingError, _chinese_share, decode, normalise
 from pipeline.scripts import converter
 
 from .conftest import REPO
@@ -92,11 +85,11 @@ def test_every_accepted_encoding_reads_to_the_same_document(
     original.write_text(source, encoding="utf-8")
     encoded = tmp_path / f"{codec}.md"
     encoded.write_bytes(encode(source, codec))
-    doc, expected = read(encoded), read(original)
+    (doc, encoding), expected = read_with_encoding(encoded), read(original)
     assert (doc.meta, doc.blocks) == (expected.meta, expected.blocks)
     assert doc.meta.title == "測試標題" and doc.meta.date == "2025-10-15"
     assert "".join(b.text for b in doc.blocks) == ARTICLES[article]
-    assert summary(doc) == f"{len(doc.blocks)} blocks, {name}"
+    assert summary(doc, encoding) == f"{len(doc.blocks)} blocks, {name}"
 
 
 @pytest.mark.parametrize("codec, name", [("big5", "Big5"), ("gb18030", "GB18030")])
@@ -115,8 +108,8 @@ def test_one_sentence_is_enough(article: str, codec: str, name: str) -> None:
                                               ("預算案將送交立法院審議。", "gb18030", "GB18030"),
                                               ("部分城市已出台放宽购房限制的措施。", "gb18030", "GB18030")])
 def test_a_one_sentence_file_reads(tmp_path: Path, text: str, codec: str, name: str) -> None:
-    doc = read(write(tmp_path / "short.txt", text.encode(codec)))
-    assert (doc.meta.title, [b.text for b in doc.blocks], summary(doc)) == (text, [text], f"1 blocks, {name}")
+    doc, encoding = read_with_encoding(write(tmp_path / "short.txt", text.encode(codec)))
+    assert (doc.meta.title, [b.text for b in doc.blocks], summary(doc, encoding)) == (text, [text], f"1 blocks, {name}")
 
 
 def test_big5_as_windows_writes_it() -> None:
@@ -132,9 +125,9 @@ def test_txt_and_html_in_big5_and_gb18030(tmp_path: Path) -> None:
         assert [b.text for b in read(txt).blocks] == sentences(TRADITIONAL)
         html = tmp_path / f"{codec}.html"
         html.write_bytes(f"<h1>標題</h1><p>{TRADITIONAL}</p>".encode(codec))
-        doc = read(html)
+        doc, encoding = read_with_encoding(html)
         assert (doc.meta.title, [b.text for b in doc.blocks]) == ("標題", [TRADITIONAL])
-        assert summary(doc).endswith(f", {name}")
+        assert summary(doc, encoding).endswith(f", {name}")
 
 
 def test_docx_has_no_text_encoding_to_report(tmp_path: Path) -> None:
@@ -143,12 +136,12 @@ def test_docx_has_no_text_encoding_to_report(tmp_path: Path) -> None:
     md.write_text("內文一句。\n", encoding="utf-8")
     docx = tmp_path / "a.docx"
     pypandoc.convert_file(str(md), "docx", outputfile=str(docx))
-    assert summary(read(docx)) == "1 blocks"
+    assert summary(*read_with_encoding(docx)) == "1 blocks"
 
 
 def test_plain_ascii_is_utf8() -> None:
-    assert detect_encoding(b"Plain text.\n") == "UTF-8"
-    assert detect_encoding(b"") == "UTF-8"
+    assert decode(b"Plain text.\n")[1] == "UTF-8"
+    assert decode(b"")[1] == "UTF-8"
 
 
 # --- refusals: the file, and the first byte that no accepted encoding reads ---
@@ -179,7 +172,7 @@ def test_gb18030_is_not_refused_as_not_utf8(tmp_path: Path) -> None:
     """What the issue reported: a GB18030 file refused as "not UTF-8 text (byte 0)"."""
     path = tmp_path / "gb.md"
     path.write_bytes(markdown(SIMPLIFIED).encode("gb18030"))
-    assert summary(read(path)).endswith(", GB18030")
+    assert summary(*read_with_encoding(path)).endswith(", GB18030")
 
 
 @pytest.mark.parametrize("data, offset", [
@@ -281,14 +274,15 @@ def test_the_dev_set_reads_line_by_line_and_as_an_article(
         assert decode(line.encode(codec)) == (line, name), line
     article = "\n\n".join(encodable) + "\n"
     original = write(tmp_path / "original.md", article.encode("utf-8"))
-    doc, expected = read(write(tmp_path / f"{codec}.md", article.encode(codec))), read(original)
+    encoded = write(tmp_path / f"{codec}.md", article.encode(codec))
+    (doc, encoding), expected = read_with_encoding(encoded), read(original)
     assert (doc.meta, doc.blocks) == (expected.meta, expected.blocks)
-    assert summary(doc) == f"{len(doc.blocks)} blocks, {name}"
+    assert summary(doc, encoding) == f"{len(doc.blocks)} blocks, {name}"
 
 
 def test_the_decoder_reports_the_offset_too() -> None:
     with pytest.raises(EncodingError) as err:
-        detect_encoding("中文".encode("gb18030") + b"\x81")
+        decode("中文".encode("gb18030") + b"\x81")
     assert err.value.offset == 4
 
 

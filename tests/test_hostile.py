@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import read as reader
+from pipeline.read import pandoc
 from pipeline.errors import SourceError
 from pipeline.document import CONTROL
 from pipeline.sources import TYPES, scan
@@ -154,12 +155,12 @@ def test_links_and_special_files_in_the_source_folder_are_named(tmp_path: Path, 
 
 def test_the_source_list_reads_what_the_reader_reads() -> None:
     """sources.TYPES (standard library only, run before the venv exists) and read.FORMATS agree."""
-    assert {f".{t}" for t in TYPES} == set(reader.FORMATS)
+    assert {f".{t}" for t in TYPES} == set(pandoc.FORMATS)
 
 
 def test_a_text_larger_than_any_article_is_refused_before_reading(tmp_path: Path) -> None:
     article = tmp_path / "huge.md"
-    article.write_bytes("台北市政府今天宣布。\n".encode() * (reader.MAX_TEXT_BYTES // 31 + 1))
+    article.write_bytes("台北市政府今天宣布。\n".encode() * (pandoc.MAX_TEXT_BYTES // 31 + 1))
     with pytest.raises(SourceError) as err:
         reader.read(article)
     assert f"{article}: 10.0 MB of text, larger than any news article: at most 10 MB are read" == str(err.value)
@@ -212,7 +213,7 @@ def test_a_docx_that_unzips_to_more_than_any_article_is_refused(tmp_path: Path) 
 def test_pandocs_memory_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever a zip declares, pandoc's heap is capped: with a cap of 30 MB, a DOCX of
     20,000 paragraphs (2 MB of XML) is refused naming the file, not read to the end."""
-    monkeypatch.setattr(reader, "PANDOC_HEAP_MB", 30)
+    monkeypatch.setattr(pandoc, "PANDOC_HEAP_MB", 30)
     article = tmp_path / "heavy.docx"
     _docx(article, _paragraphs(20_000))
     with pytest.raises(SourceError) as err:

@@ -117,10 +117,10 @@ def test_url_that_is_not_a_web_address_is_refused(tmp_path: Path) -> None:
 def test_pandoc_that_does_not_finish_is_an_error_naming_the_file(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A build never waits on pandoc forever: past its time limit, the file is refused."""
-    from pipeline import read as reader
+    from pipeline.read import pandoc
     article = tmp_path / "slow.md"
     article.write_text("一段文字。\n", encoding="utf-8")
-    monkeypatch.setattr(reader, "PANDOC_SECONDS", 0.001)
+    monkeypatch.setattr(pandoc, "PANDOC_SECONDS", 0.001)
     with pytest.raises(SourceError) as err:
         read(article)
     assert str(article) in str(err.value) and "did not finish reading it" in str(err.value)

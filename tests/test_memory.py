@@ -14,7 +14,9 @@ import pytest
 from pipeline import glossary
 from pipeline.memory import Memory
 from pipeline.segment import SegmentedDocument
-from pipeline.translate import QUALITIES, Attempts, memory_key, translate
+from pipeline.translate import memory_key, translate
+from pipeline.translate.engine import QUALITIES
+from pipeline.translate.inputs import Attempts
 
 from .conftest import SEEDS, Build, logged, make
 
@@ -130,8 +132,10 @@ def test_one_edited_sentence_is_the_only_one_make_translates(build: Build, tmp_p
 def test_alignment_scores_come_from_memory_on_a_rebuild(build: Build, tmp_path: Path) -> None:
     """Realigning an unchanged article scores nothing and loads no model, with the same rows."""
     from pipeline import jsonio
-    from pipeline.align import align, model_scorer, remembered
-    from pipeline.translate import Translations, default_model
+    from pipeline.align import align
+    from pipeline.model.translations import Translations
+    from pipeline.translate.engine import default_model
+    from pipeline.translate.scoring import model_scorer, remembered
     slug = SEEDS[0].stem
     doc = jsonio.load(SegmentedDocument, build.out / slug / "segments.json")
     translations = jsonio.load(Translations, build.out / slug / "translations.json")

@@ -8,7 +8,7 @@ import pytest
 from pipeline import estimate, glossary, jsonio
 from pipeline.checks import entities
 from pipeline.quality import Report, placed_findings
-from pipeline.translate import Translations
+from pipeline.model.translations import Translations
 
 from .conftest import Build, aligned
 

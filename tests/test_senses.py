@@ -14,7 +14,10 @@ from pipeline.quality import assess_sentence, placed_findings
 from pipeline.scripts import convert
 from pipeline.segment import segment
 from pipeline.senses import Word
-from pipeline.translate import QUALITIES, Attempts, Translation, default_model, looked_up, memory_key, prepare
+from pipeline.model.translations import Translation
+from pipeline.translate import memory_key
+from pipeline.translate.engine import QUALITIES, default_model
+from pipeline.translate.inputs import Attempts, looked_up, prepare
 
 
 def sentence(text: str):

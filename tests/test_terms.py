@@ -131,12 +131,12 @@ def test_other_checks() -> None:
 def test_the_shipped_terms_leave_names_and_currencies_to_their_stages() -> None:
     """A domain term that CC-CEDICT knows only as a name (立法院, 美联储) would stop the names
     stage writing it in English; a currency is the numbers' to write with its amount."""
-    from pipeline import names
+    from pipeline import lexicon
     from pipeline.numbers import CURRENCIES
     shipped = {t.zh for t in glossary.read_tsv(glossary.DATA / "terms.tsv")}
     assert len(shipped) > 400
-    found = names.senses(shipped, proper=True)
-    common = names.senses(shipped, proper=False)
+    found = lexicon.senses(shipped, proper=True)
+    common = lexicon.senses(shipped, proper=False)
     assert sorted(zh for zh in found if zh not in common) == []
     assert shipped.isdisjoint(CURRENCIES)
 

@@ -11,8 +11,10 @@ from pipeline.quality import DROPPED_RELIANCE
 from pipeline.scripts import convert
 from pipeline.segment import segment
 from pipeline.glossary import Glossary, Term
-from pipeline.translate import (EXACT_RELIANCE, QUALITIES, STRETCH, Attempts, Candidate, default_model,
-                                prepare)
+from pipeline.translate.choice import Candidate
+from pipeline.translate.engine import QUALITIES, default_model
+from pipeline.translate.inputs import Attempts, prepare
+from pipeline.translate.reliance import EXACT_RELIANCE, STRETCH, measure_reliance
 
 
 def sentence(text: str):
@@ -66,7 +68,7 @@ def test_a_loss_near_the_threshold_is_measured_exactly_whatever_the_search_score
     for unit, candidate, score in zip(units, off, model.score([(u.source, u.pieces) for u in units])):
         candidate.score = (score + 3) / (len(unit.pieces) + 1)
         unit.reliance = []
-    model.measure_reliance(units, off)
+    measure_reliance(model, units, off)
     assert abs(dict(units[0].reliance)["市政府发言人介绍"] - exact[0]["市政府发言人介绍"]) < 0.02
     assert abs(dict(units[1].reliance)["据当地媒体报道"] - exact[1]["据当地媒体报道"] - 3) < 0.05
 

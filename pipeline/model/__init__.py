@@ -1,0 +1,1 @@
+"""The data model: the dataclasses the stages pass along, and nothing else."""
