@@ -1,6 +1,6 @@
 # Bilingual news briefs.
 #   make          install what is missing, then build every brief in source/
-#   make test     run the test suite
+#   make test     run the test suite;  make check: ruff and mypy (both clean)
 #   make bench    run the benchmarks (BENCH_ARTICLES=300: corpus size);  make eval: score translation (dev set), names, alignment, checks, quality estimator
 #   make assess TSV=in.tsv OUT=out.tsv   any zh/en pairs scored (confidence, reasons);  make train-qe: learn the estimator again
 #   make clean    remove build/;  make clean-memory: empty the translation memory
@@ -54,7 +54,11 @@ $(foreach a,$(ARTICLES),$(eval SOURCE_OF_$(basename $(a)) := $(SOURCE_DIR)/$(a))
 
 SETUP   := $(VENV)/.installed $(VENV)/.debs $(VENV)/.model
 STAGE    = $(PY) -m pipeline
-CODE     = pipeline/$(1).py pipeline/jsonio.py
+# The code and data each output depends on, found by pipeline/code.py (the modules its stages
+# import, followed through the package, and the data files they read), written to a file
+# Make includes and makes again whenever a module of the package changes.
+PACKAGE_CODE := $(shell find pipeline -name '*.py' -not -path '*/__pycache__/*')
+CODE_MK      := $(BUILD_DIR)/.code.mk
 PAGES   := $(foreach s,$(SLUGS),$(BUILD_DIR)/$(s)/index.html)
 PDFS    := $(foreach s,$(SLUGS),$(foreach c,$(SCRIPTS),$(BUILD_DIR)/$(s)/$(s).$(c).pdf))
 # QUALITY is recorded in a file rewritten, when Make starts, only if it changed: switching
@@ -67,10 +71,10 @@ SITE_STAMP := $(BUILD_DIR)/.site
 SITE_IS    := $(BASE_URL) $(SCRIPTS) $(SLUGS)
 $(shell { [ "$$(cat $(SITE_STAMP) 2>/dev/null)" = '$(SITE_IS)' ] || echo '$(SITE_IS)' > $(SITE_STAMP); })
 
-.PHONY: all briefs site watch setup test bench eval clean clean-memory review xliff import publish serve doctor assess train-qe
+.PHONY: all briefs site watch setup test check bench eval clean clean-memory review xliff import publish serve doctor assess train-qe
 .DEFAULT_GOAL := all
 
-# Make decides what is stale; `pipeline build` (pipeline/runner.py) runs Make's plan for
+# Make decides what is stale; `pipeline build` (pipeline/ops/runner.py) runs Make's plan for
 # the briefs in one process, stage by stage across articles: the model loaded once and the
 # sentences of every stale article translated together (make -jN: N worker processes),
 # then the index. One bad article cannot stop the others; the index is then written for
@@ -123,32 +127,33 @@ $(VENV)/.model: | $(VENV)/.installed
 	@$(STAGE) model
 	@touch $@
 
+# CODE_<output> for every output (pipeline/code.py, standard library only).
+$(CODE_MK): $(PACKAGE_CODE)
+	@$(if $(wildcard $(PY)),$(PY),$(PYTHON)) -I pipeline/code.py make > $@.tmp && mv $@.tmp $@
+include $(CODE_MK)
+
 # --- one article: each stage's JSON under build/<slug>/ -------------------------------
 .SECONDEXPANSION:
-$(BUILD_DIR)/%/document.json: $$(SOURCE_OF_$$*) $(wildcard pipeline/read/*.py) pipeline/jsonio.py pipeline/document.py | $(SETUP)
+$(BUILD_DIR)/%/document.json: $$(SOURCE_OF_$$*) $(CODE_document) | $(SETUP)
 	@$(STAGE) read $< $@
 
-$(BUILD_DIR)/%/scripts.json: $(BUILD_DIR)/%/document.json $(call CODE,scripts)
+$(BUILD_DIR)/%/scripts.json: $(BUILD_DIR)/%/document.json $(CODE_scripts)
 	@$(STAGE) scripts $< $@
 
-$(BUILD_DIR)/%/segments.json: $(BUILD_DIR)/%/scripts.json $(call CODE,segment)
+$(BUILD_DIR)/%/segments.json: $(BUILD_DIR)/%/scripts.json $(CODE_segments)
 	@$(STAGE) segment $< $@
 
 GLOSSARIES := $(wildcard $(SOURCE_DIR)/glossary.tsv)
-TERMS      := pipeline/data/glossary.tsv pipeline/data/terms.tsv pipeline/data/companies.tsv pipeline/glossary.py pipeline/numbers.py pipeline/checks.py
 
-
-$(BUILD_DIR)/%/names.json: $(BUILD_DIR)/%/segments.json $(call CODE,names) pipeline/romanize.py pipeline/data/surnames.tsv $(TERMS) $(GLOSSARIES)
+$(BUILD_DIR)/%/names.json: $(BUILD_DIR)/%/segments.json $(CODE_names) $(GLOSSARIES)
 	@$(STAGE) names $< $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
-$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/names.json $(wildcard pipeline/translate/*.py) pipeline/model/translations.py pipeline/jsonio.py pipeline/memory.py $(TERMS) $(GLOSSARIES) $(QUALITY_STAMP) | $(VENV)/.model
+$(BUILD_DIR)/%/translations.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/names.json $(CODE_translations) $(GLOSSARIES) $(QUALITY_STAMP) | $(VENV)/.model
 	@$(STAGE) translate $< $@ --names $(word 2,$^) --quality $(QUALITY) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
-$(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(call CODE,align) pipeline/quality.py $(TERMS) $(GLOSSARIES) | $(VENV)/.model
+$(BUILD_DIR)/%/aligned.json: $(BUILD_DIR)/%/segments.json $(BUILD_DIR)/%/translations.json $(CODE_aligned) $(GLOSSARIES) | $(VENV)/.model
 	@$(STAGE) align $(wordlist 1,2,$^) $@ $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
-# What renders a brief: the render stage and the house style of its English.
-RENDER    = $(call CODE,render) pipeline/typography.py
 # The review server's own templates do not shape the briefs.
 TEMPLATES := $(filter-out templates/review%,$(wildcard templates/*))
 
@@ -164,23 +169,23 @@ $(shell for s in $(SLUGS); do mkdir -p $(BUILD_DIR)/$$s; f=$(BUILD_DIR)/$$s/.cor
   [ -f $(SOURCE_DIR)/$$s.approved.tsv ] && want="$$want approved"; have=; \
   [ -f $$f ] && read -r have < $$f; [ "$$have" = "$$want" ] || echo $$want > $$f; done)
 
-$(BUILD_DIR)/%/reviewed.json: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/.corrections $$(wildcard $$(call CORRECTIONS,$$*)) $$(wildcard $$(call APPROVALS,$$*)) $(call CODE,corrections) pipeline/quality.py $(TERMS) $(GLOSSARIES)
+$(BUILD_DIR)/%/reviewed.json: $(BUILD_DIR)/%/aligned.json $(BUILD_DIR)/%/.corrections $$(wildcard $$(call CORRECTIONS,$$*)) $$(wildcard $$(call APPROVALS,$$*)) $(CODE_reviewed) $(GLOSSARIES)
 	@$(STAGE) corrections $< $@ $(if $(wildcard $(call CORRECTIONS,$*)),--corrections $(call CORRECTIONS,$*)) $(if $(wildcard $(call APPROVALS,$*)),--approved $(call APPROVALS,$*)) $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
-$(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/reviewed.json $(call CODE,quality)
+$(BUILD_DIR)/%/quality.json: $(BUILD_DIR)/%/reviewed.json $(CODE_quality)
 	@$(STAGE) quality $< $@
 
 # Writing a page or a PDF also touches build/<slug>/.published, which the index depends on (below).
-$(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/reviewed.json $(BUILD_DIR)/%/quality.json $(TEMPLATES) $(RENDER)
+$(BUILD_DIR)/%/index.html: $(BUILD_DIR)/%/reviewed.json $(BUILD_DIR)/%/quality.json $(TEMPLATES) $(CODE_render)
 	@$(STAGE) html $(wordlist 1,2,$^) $@ --scripts $(SCRIPTS)
 	@touch $(@D)/.published
 
-$(BUILD_DIR)/%.pdf: $$(dir $$@)reviewed.json $(TEMPLATES) $(RENDER)
+$(BUILD_DIR)/%.pdf: $$(dir $$@)reviewed.json $(TEMPLATES) $(CODE_render)
 	@$(STAGE) pdf $< $@ --script $(lastword $(subst ., ,$*))
 	@touch $(@D)/.published
 
 # XLIFF for CAT tools: one unit per row, reviewed rows final, flagged rows needs-review.
-$(BUILD_DIR)/%.xlf: $$(dir $$@)reviewed.json $$(dir $$@)quality.json $(call CODE,xliff)
+$(BUILD_DIR)/%.xlf: $$(dir $$@)reviewed.json $$(dir $$@)quality.json $(CODE_xliff)
 	@$(STAGE) xliff $(wordlist 1,2,$^) $@
 
 # The index lists every brief that has a page, including ones whose newest source failed.
@@ -188,7 +193,7 @@ $(BUILD_DIR)/%.xlf: $$(dir $$@)reviewed.json $$(dir $$@)quality.json $(call CODE
 # or their reviewed.json would have Make try again to rebuild a brief that just failed,
 # and fail the index with it, so one bad file would keep every other brief off the index.
 # With it come feed.xml, manifest.json (what each brief is and was made with) and SHA256SUMS.
-$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/.published) $(SITE_STAMP) $(TEMPLATES) $(call CODE,site) $(RENDER) pipeline/data/glossary.tsv pipeline/data/terms.tsv pipeline/data/companies.tsv $(GLOSSARIES) | $(VENV)/.installed
+$(BUILD_DIR)/index.html: $(wildcard $(BUILD_DIR)/*/.published) $(SITE_STAMP) $(TEMPLATES) $(CODE_site) $(GLOSSARIES) | $(VENV)/.installed
 	@$(STAGE) site $(BUILD_DIR) $(SLUGS) --scripts $(SCRIPTS) --base-url '$(BASE_URL)' $(if $(GLOSSARIES),--glossary $(GLOSSARIES))
 
 # --- publishing ------------------------------------------------------------------------
@@ -237,6 +242,11 @@ doctor: | $(VENV)/.installed
 
 test: setup $(VENV)/.browser
 	@$(PY) -m pytest -q
+
+# make check: lint (ruff) and types (mypy), configured in pyproject.toml; CI runs it.
+check: setup
+	@$(PY) -m ruff check pipeline tests bench
+	@$(PY) -m mypy
 
 # The review page is tested in a real browser: Debian's chromium, driven by its chromedriver.
 BROWSER_DEBS := chromium chromium-driver

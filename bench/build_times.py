@@ -43,7 +43,7 @@ def edit_one_sentence(article: Path) -> None:
     """Add a word to the first sentence of the body that has a clause break."""
     text = article.read_text(encoding="utf-8")
     body = text.split("\n---\n", 1)[1]
-    line = next(l for l in body.splitlines() if l.endswith("。") and "，" in l and not l.startswith(":"))
+    line = next(ln for ln in body.splitlines() if ln.endswith("。") and "，" in ln and not ln.startswith(":"))
     article.write_text(text.replace(line, line[:-1] + "了。", 1), encoding="utf-8")
 
 

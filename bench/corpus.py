@@ -22,7 +22,7 @@ What varies, and why: the pipeline translates with a translation memory, so a se
 met twice costs nothing the second time, while the pools hold only ~290 whole sentences
 (223 dev, 66 seed) and 300 articles need ~7,500 units. So every unit the model would
 read (title, heading, sentence, list item, caption, photo credit) is made distinct
-across the corpus, compared in the zh-Hans form the model reads (what pipeline.scripts
+across the corpus, compared in the zh-Hans form the model reads (what pipeline.stages.scripts
 makes of it). The first use of a pool sentence is as written; a later use is a variant,
 drawn at random until one is new, made with:
 1. numbers: every ASCII digit run (not inside a Latin code such as 卡-52M or G8) gets
@@ -56,9 +56,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipeline.read import FORMATS, read
-from pipeline.scripts import converter
-from pipeline.segment import MAX_SENTENCE, units_of
+from pipeline.lang.chinese import converter
+from pipeline.stages.read import FORMATS, read
+from pipeline.stages.segment import MAX_SENTENCE, units_of
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "eval" / "newstest2021-zhen-dev.tsv"
@@ -160,7 +160,7 @@ def _yaml(text: str) -> str:
 
 
 def hans_of(text: str, language: str) -> str:
-    """The zh-Hans form the pipeline gives the model (pipeline.scripts: tw2s for zh-Hant-TW)."""
+    """The zh-Hans form the pipeline gives the model (pipeline.stages.scripts: tw2s for zh-Hant-TW)."""
     return converter("tw2s").convert(text) if language == HANT else text
 
 
@@ -472,7 +472,7 @@ def make_corpus(folder: Path, count: int = 300, seed: int = 0) -> list[Path]:
 
 
 def check(corpus: Corpus) -> list[str]:
-    """Read every file with pipeline.read.read; what differs from what was written."""
+    """Read every file with pipeline.stages.read.read; what differs from what was written."""
     problems = []
     for path, article in zip(corpus.paths, corpus.articles):
         doc = read(path)
@@ -490,7 +490,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--check", action="store_true",
-                        help="read every file back with pipeline.read.read (pandoc: ~0.1 s a file)")
+                        help="read every file back with pipeline.stages.read.read (pandoc: ~0.1 s a file)")
     args = parser.parse_args()
     corpus = build(args.folder, args.count, args.seed)
     print(f"{args.folder}: {corpus.summary()}")

@@ -22,12 +22,17 @@ import time
 from pathlib import Path
 
 from pipeline.model.translations import detokenize
-from pipeline.provision import locate
-from pipeline.read import FORMATS, read
-from pipeline.scripts import convert
-from pipeline.segment import segment
-from pipeline.translate import is_chinese
-from pipeline.translate.engine import MAX_BATCH_TOKENS, MAX_DECODING_LENGTH, QUALITIES, Model
+from pipeline.stages.read import FORMATS, read
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment
+from pipeline.stages.translate import is_chinese
+from pipeline.stages.translate.engine import (
+    MAX_BATCH_TOKENS,
+    MAX_DECODING_LENGTH,
+    QUALITIES,
+    Model,
+)
+from pipeline.stages.translate.provision import locate
 
 CHUNK_BATCHES = 8  # batches per translate_batch call: sorted chunks keep batches full
 

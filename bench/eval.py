@@ -21,15 +21,18 @@ from pathlib import Path
 
 import sacrebleu
 
-from pipeline import glossary, names
-from pipeline.checks import expectations, missing
-from pipeline.document import Block, Document, Meta
-from pipeline.glossary import KINDS
-from pipeline.scripts import convert, converter, detect_script
-from pipeline.segment import SegmentedDocument, segment
+from pipeline.checks.english import expectations, missing
+from pipeline.lang import glossary
+from pipeline.lang.chinese import converter, detect_script
+from pipeline.lang.glossary import KINDS
+from pipeline.model.document import Block, Document, Meta
+from pipeline.model.segments import SegmentedDocument
 from pipeline.model.translations import detokenize
-from pipeline.translate.engine import QUALITIES, default_model
-from pipeline.translate.inputs import Attempts
+from pipeline.stages import names
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment
+from pipeline.stages.translate.engine import QUALITIES, default_model
+from pipeline.stages.translate.inputs import Attempts
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "eval" / "newstest2021-zhen-dev.tsv"
@@ -53,7 +56,7 @@ def pipeline_english(sources: list[str], quality: str, attempt: type[Attempts] =
                                      [Block("paragraph", s)]))) for i, s in enumerate(sources)]
     attempts = []
     for doc in docs:
-        extended = found_names(doc, terms, compounds).extend(terms) if find_names else terms
+        extended = glossary.extended(terms, found_names(doc, terms, compounds)) if find_names else terms
         attempts += [attempt(s, extended, "") for s in doc.blocks[0].sentences]
     units = iter(default_model().translate(attempts, QUALITIES[quality]))
     # Sentence ids repeat from one one-paragraph document to the next: go by position.

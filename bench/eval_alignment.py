@@ -20,15 +20,17 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pipeline import glossary
-from pipeline.align import Row, Scorer, align_sentence
-from pipeline.read import read
-from pipeline.scripts import convert
-from pipeline.segment import Sentence, segment
+from pipeline.lang import glossary
+from pipeline.model.aligned import Row
+from pipeline.model.segments import Sentence
 from pipeline.model.translations import Translation
-from pipeline.translate.engine import default_model
-from pipeline.translate.inputs import prepare
-from pipeline.translate.scoring import model_scorer
+from pipeline.stages.align import Scorer, align_sentence
+from pipeline.stages.read import read
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment
+from pipeline.stages.translate.engine import default_model
+from pipeline.stages.translate.inputs import prepare
+from pipeline.stages.translate.scoring import model_scorer
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "tests" / "data" / "gold-alignment.json"

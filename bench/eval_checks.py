@@ -17,17 +17,18 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from pipeline import glossary
-from pipeline.align import align_sentence
-from pipeline.checks import entities
-from pipeline.document import Block, Document, Meta
-from pipeline.quality import assess_sentence
-from pipeline.read import read
-from pipeline.scripts import convert
-from pipeline.segment import Sentence, segment
-from pipeline.translate.engine import default_model
-from pipeline.translate.inputs import prepare
-from pipeline.translate.scoring import model_scorer
+from pipeline.checks.english import entities
+from pipeline.checks.rows import assess_sentence
+from pipeline.lang import glossary
+from pipeline.model.document import Block, Document, Meta
+from pipeline.model.segments import Sentence
+from pipeline.stages.align import align_sentence
+from pipeline.stages.read import read
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment
+from pipeline.stages.translate.engine import default_model
+from pipeline.stages.translate.inputs import prepare
+from pipeline.stages.translate.scoring import model_scorer
 
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "tests" / "data" / "misleading.tsv"
@@ -84,7 +85,8 @@ def main() -> None:
     with open(args.tsv, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     found = flagged(rows)
-    print(f"{'set':6} {'sentences':>9} {'misleading':>10} {'flagged':>8} {'recall':>7} {'precision':>9} {'flagged share':>13}")
+    print(f"{'set':6} {'sentences':>9} {'misleading':>10} {'flagged':>8} {'recall':>7} {'precision':>9} "
+          f"{'flagged share':>13}")
     for name in ("seed", "dev", "all"):
         picked = [(r, f) for r, f in zip(rows, found) if name in ("all", r["set"])]
         bad = [f for r, f in picked if r["misleading"] == "1"]

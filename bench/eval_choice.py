@@ -48,20 +48,33 @@ import train_qe  # noqa: E402
 from eval import DEV  # noqa: E402
 from qe_data import group_key, load_cases  # noqa: E402
 
-from pipeline import estimate, glossary, names, translate  # noqa: E402
-from pipeline.checks import (bare_days, cjk_left, entities, loop, missing, modality_lost,  # noqa: E402
-                             negation_mismatch, problem_count, ratio_problem, short_english)
-from pipeline.document import Block, Document, Meta  # noqa: E402
-from pipeline.estimate import Evidence  # noqa: E402
-from pipeline.quality import NUMBER_KINDS, SHORT_RATIO, glossary_words  # noqa: E402
-from pipeline.scripts import convert  # noqa: E402
-from pipeline.segment import segment  # noqa: E402
-from pipeline.senses import unsensed  # noqa: E402
+from pipeline import code  # noqa: E402
+from pipeline.checks import estimate
+from pipeline.checks.english import (
+    bare_days,
+    cjk_left,
+    entities,
+    loop,
+    missing,
+    modality_lost,
+    negation_mismatch,
+    problem_count,
+    ratio_problem,
+    short_english,
+)
+from pipeline.checks.estimate import Evidence  # noqa: E402
+from pipeline.checks.rows import NUMBER_KINDS, SHORT_RATIO, glossary_words  # noqa: E402
+from pipeline.lang import glossary
+from pipeline.lang.senses import unsensed  # noqa: E402
+from pipeline.model.document import Block, Document, Meta  # noqa: E402
 from pipeline.model.translations import detokenize  # noqa: E402
-from pipeline.translate import choice, engine  # noqa: E402
-from pipeline.translate.choice import Candidate, Pick  # noqa: E402
-from pipeline.translate.engine import Decoding, default_model  # noqa: E402
-from pipeline.translate.inputs import Attempts, looked_up, repair, tidy  # noqa: E402
+from pipeline.stages import names  # noqa: E402
+from pipeline.stages.scripts import convert  # noqa: E402
+from pipeline.stages.segment import segment  # noqa: E402
+from pipeline.stages.translate import choice, engine  # noqa: E402
+from pipeline.stages.translate.choice import Candidate, Pick  # noqa: E402
+from pipeline.stages.translate.engine import Decoding, default_model  # noqa: E402
+from pipeline.stages.translate.inputs import Attempts, looked_up, repair, tidy  # noqa: E402
 
 CACHE = Path(os.environ.get("CHOICE_CACHE", REPO / "build" / "choice"))
 HALF = 125
@@ -198,7 +211,7 @@ def attempts_of(sources: list[str]) -> tuple[list[list[Attempts]], set[str]]:
             for i, s in enumerate(sources)]
     out = []
     for doc in docs:
-        extended = names.find(doc, terms).extend(terms)
+        extended = glossary.extended(terms, names.find(doc, terms))
         out.append(looked_up([Attempts(s, extended, "") for s in doc.blocks[0].sentences]))
     return out, glossary_words(entities(terms))
 
@@ -335,7 +348,7 @@ def main() -> None:
         mqm_choice(fits, sources, dict(zip(sources, refs)))
     model = default_model()
     CACHE.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256(translate._code_version().encode() + DEV.read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256(code.digest("translations").encode() + DEV.read_bytes()).hexdigest()[:12]
     path = CACHE / f"search-{key}.pkl"
     found = cached_search(model, path)
     per_segment, known_words = attempts_of(sources)

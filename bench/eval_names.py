@@ -26,10 +26,10 @@ from pathlib import Path
 import sacrebleu
 from eval import DEV, pipeline_english, raw_english
 
-from pipeline import glossary
-from pipeline.glossary import PROTECTED
-from pipeline.scripts import converter
-from pipeline.translate.inputs import Attempts, Inline, Prepared, prepare
+from pipeline.lang import glossary
+from pipeline.lang.chinese import converter
+from pipeline.lang.glossary import PROTECTED
+from pipeline.stages.translate.inputs import Attempts, Inline, Prepared, prepare
 
 REPO = Path(__file__).resolve().parent.parent
 NAMES = REPO / "tests" / "data" / "names.tsv"
@@ -39,7 +39,7 @@ LANGUAGES = {"tw": "zh-Hant-TW", "hk": "zh-Hant-HK", "cn": "zh-Hans-CN"}
 class Upfront(Attempts):
     """Every name in English from the first search, the article's (names.py) as well as the
     glossary's; the pipeline writes an article's name in English only where the model
-    would miss it (pipeline/translate/inputs.py). So no name is asked about alone
+    would miss it (pipeline/stages/translate/inputs.py). So no name is asked about alone
     (Model.unknown_names), and the retries are every term in English, then a wider search."""
 
     def first(self) -> Prepared:
@@ -71,13 +71,13 @@ def main() -> None:
     rows = [r for r in rows if hans.convert(r["zh"]) not in listed]
     sources = [r["sentence"] for r in rows]
     languages = [LANGUAGES[r["region"]] for r in rows]
-    systems = [("raw model", lambda s, l: raw_english(s, "")),
-               ("glossary only", lambda s, l: pipeline_english(s, args.quality, languages=l, find_names=False)),
-               ("names, failing (default)", lambda s, l: pipeline_english(s, args.quality, languages=l))]
+    systems = [("raw model", lambda s, langs: raw_english(s, "")),
+               ("glossary only", lambda s, langs: pipeline_english(s, args.quality, languages=langs, find_names=False)),
+               ("names, failing (default)", lambda s, langs: pipeline_english(s, args.quality, languages=langs))]
     if args.strategies:
-        systems += [("names, upfront", lambda s, l: pipeline_english(s, args.quality, Upfront, languages=l)),
+        systems += [("names, upfront", lambda s, langs: pipeline_english(s, args.quality, Upfront, languages=langs)),
                     ("names, failing, no compounds",
-                     lambda s, l: pipeline_english(s, args.quality, compounds=False, languages=l))]
+                     lambda s, langs: pipeline_english(s, args.quality, compounds=False, languages=langs))]
     dev = []
     if args.dev is not None:
         with open(DEV, encoding="utf-8", newline="") as handle:

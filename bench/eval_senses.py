@@ -1,4 +1,4 @@
-"""Word senses (pipeline/senses.py): the dev set's words whose senses its English misses,
+"""Word senses (pipeline/lang/senses.py): the dev set's words whose senses its English misses,
 and how well the "sense" reason finds misleading English.
 
 dev: the dev set through the pipeline (as bench/eval.py does, QUALITY=default): chrF on the
@@ -21,12 +21,12 @@ from pathlib import Path
 from unittest import mock
 
 import sacrebleu
-
 from eval import DEV, pipeline_english
 from eval_checks import LABELS, flagged
-from pipeline import glossary, lexicon, senses
-from pipeline.glossary import Glossary
-from pipeline.scripts import converter
+
+from pipeline.lang import glossary, lexicon, senses
+from pipeline.lang.chinese import converter
+from pipeline.lang.glossary import Glossary
 
 REPO = Path(__file__).resolve().parent.parent
 QE_ROWS = REPO.parent / "shared" / "eval" / "qe" / "misleading_rows.tsv"

@@ -54,8 +54,8 @@ def main() -> None:
     if args.worker:
         return worker(args.repeat)
     sys.path.insert(0, str(REPO))
-    from pipeline.read import read
-    from pipeline.scripts import converter
+    from pipeline.lang.chinese import converter
+    from pipeline.stages.read import read
 
     text = "\n".join(b.text for p in sorted((REPO / "source").glob("*.md")) for b in read(p).blocks)
     jobs = {c: (converter("t2s").convert(text) if c.startswith("s2") else text) for c in CONFIGS}

@@ -34,22 +34,28 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline import glossary as glossary_module  # noqa: E402
-from pipeline import jsonio, names  # noqa: E402
-from pipeline.align import Row  # noqa: E402
-from pipeline.assess import OWN_BEAM, remember_search  # noqa: E402
-from pipeline.checks import expectations  # noqa: E402
-from pipeline.document import Block, Document, Meta  # noqa: E402
-from pipeline.glossary import PROTECTED, Glossary  # noqa: E402
-from pipeline.numbers import complete_dates  # noqa: E402
-from pipeline.provision import MODEL_BIN_SHA256  # noqa: E402
-from pipeline.read import read  # noqa: E402
-from pipeline.scripts import Texts, convert, converter  # noqa: E402
-from pipeline.segment import Sentence, segment  # noqa: E402
+from pipeline import (
+    code,  # noqa: E402
+    jsonio,
+)
+from pipeline.checks.english import expectations  # noqa: E402
+from pipeline.lang import glossary as glossary_module  # noqa: E402
+from pipeline.lang.chinese import converter  # noqa: E402
+from pipeline.lang.glossary import PROTECTED, Glossary  # noqa: E402
+from pipeline.lang.numbers import complete_dates  # noqa: E402
+from pipeline.model.aligned import Row  # noqa: E402
+from pipeline.model.document import Block, Document, Meta  # noqa: E402
+from pipeline.model.scripts import Texts
+from pipeline.model.segments import Sentence
 from pipeline.model.translations import Translation, detokenize  # noqa: E402
-from pipeline.translate import _code_version  # noqa: E402
-from pipeline.translate.engine import Model, default_model  # noqa: E402
-from pipeline.translate.inputs import Inline, prepare  # noqa: E402
+from pipeline.ops.assess import OWN_BEAM, remember_search  # noqa: E402
+from pipeline.stages import names  # noqa: E402
+from pipeline.stages.read import read  # noqa: E402
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment  # noqa: E402
+from pipeline.stages.translate.engine import Model, default_model  # noqa: E402
+from pipeline.stages.translate.inputs import Inline, prepare  # noqa: E402
+from pipeline.stages.translate.provision import MODEL_BIN_SHA256  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "eval" / "qe"
 MISLEADING = REPO / "tests" / "data" / "misleading.tsv"
@@ -188,7 +194,7 @@ def sentences_of(zhs: list[str], meta: Meta) -> tuple[list[Sentence], Glossary]:
     the glossary with the names the names stage finds in them all (as one article)."""
     doc = segment(convert(Document("qe", "qe", meta, [Block("paragraph", zh) for zh in zhs])))
     terms = glossary_module.load([])
-    extended = names.find(doc, terms).extend(terms)
+    extended = glossary_module.extended(terms, names.find(doc, terms))
     return [Sentence(f"s{i}", [c for s in block.sentences for c in s.clauses])
             for i, block in enumerate(doc.blocks)], extended
 
@@ -222,12 +228,10 @@ def force(model: Model, article: Article, found: dict, progress=None) -> list[Ca
 
 
 def code_version() -> str:
-    """What decides a case: the model's English code (translate._code_version), the names
+    """What decides a case: the model's English code (code.digest("translations")), the names
     stage and its dictionaries, the built-in glossary and this file's CACHE_VERSION."""
-    here = REPO / "pipeline"
-    extra = b"".join((here / p).read_bytes() for p in ("names.py", "cedict.py", "lexicon.py", "romanize.py",
-                                                       "data/glossary.tsv", "data/surnames.tsv"))
-    return hashlib.sha256(_code_version().encode() + extra + CACHE_VERSION.encode()).hexdigest()[:16]
+    decided_by = code.digest("translations") + code.digest("names") + CACHE_VERSION
+    return hashlib.sha256(decided_by.encode()).hexdigest()[:16]
 
 
 def cache_path(dataset: str, inputs: list[Path], limit: int) -> Path:

@@ -41,7 +41,8 @@ def make(source: Path, build: Path, memory: Path, *args: str, quality: str = "de
     with tempfile.NamedTemporaryFile("r") as rss:
         started = time.perf_counter()
         done = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, "make", "-C", str(REPO),
-                               f"SOURCE_DIR={source}", f"BUILD_DIR={build}", f"MEMORY={memory}", f"QUALITY={quality}", *args],
+                               f"SOURCE_DIR={source}", f"BUILD_DIR={build}", f"MEMORY={memory}", f"QUALITY={quality}",
+                               *args],
                               capture_output=True, text=True)
         seconds = time.perf_counter() - started
         peak = int(rss.read().split()[-1])
@@ -113,7 +114,7 @@ def edit_one_sentence(article: Path) -> None:
     """Change one sentence of the body: a 。 becomes 了。 in the first paragraph with one."""
     text = article.read_text(encoding="utf-8")
     head, body = text.split("\n---\n", 1)
-    line = next(l for l in body.splitlines() if l.endswith("。") and not l.startswith(("#", "!", ":", "-")))
+    line = next(ln for ln in body.splitlines() if ln.endswith("。") and not ln.startswith(("#", "!", ":", "-")))
     article.write_text(head + "\n---\n" + body.replace(line, line[:-1] + "了。", 1), encoding="utf-8")
 
 
@@ -154,9 +155,11 @@ def measure(articles: int, quality: str, out: Path) -> dict:
     pdf = runs["cold"]["stages"].get("pdf", 0.0)
     result["ratios"] = {
         "cold / (raw engine + pdf)": round(runs["cold"]["seconds"] / (result["raw_engine"]["seconds"] + pdf), 2),
-        "cold / (raw engine, whole beam + pdf)": round(runs["cold"]["seconds"] / (result["raw_engine_whole_beam"]["seconds"] + pdf), 2),
+        "cold / (raw engine, whole beam + pdf)":
+            round(runs["cold"]["seconds"] / (result["raw_engine_whole_beam"]["seconds"] + pdf), 2),
         "cold / cold of half the articles": round(runs["cold"]["seconds"] / runs["cold, first half"]["seconds"], 2),
-        "cold -j1 / cold -j2 (first half)": round(runs["cold, first half"]["seconds"] / runs["cold, first half, -j2"]["seconds"], 2),
+        "cold -j1 / cold -j2 (first half)":
+            round(runs["cold, first half"]["seconds"] / runs["cold, first half, -j2"]["seconds"], 2),
     }
     result["articles_per_hour"] = {"-j1": round(articles * 3600 / runs["cold"]["seconds"]),
                                    "-j2": round(articles // 2 * 3600 / runs["cold, first half, -j2"]["seconds"])}
@@ -182,7 +185,8 @@ def table(result: dict) -> str:
     lines += [f"{name}: edits {', '.join(map(str, run['edits']))} s (the first after the watcher's start)"
               for name, run in result["runs"].items() if "edits" in run]
     lines += [f"{k}: {v}" for k, v in result["ratios"].items()]
-    lines.append(f"articles per hour: {result['articles_per_hour']['-j1']} (-j1), {result['articles_per_hour']['-j2']} (-j2)")
+    per_hour = result["articles_per_hour"]
+    lines.append(f"articles per hour: {per_hour['-j1']} (-j1), {per_hour['-j2']} (-j2)")
     return "\n".join(lines)
 
 

@@ -35,9 +35,10 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from qe_data import Case, load_cases  # noqa: E402
 
-from pipeline import estimate, glossary  # noqa: E402
-from pipeline.checks import entities  # noqa: E402
-from pipeline.quality import evidence, glossary_words  # noqa: E402
+from pipeline.checks import estimate
+from pipeline.checks.english import entities  # noqa: E402
+from pipeline.checks.rows import evidence, glossary_words  # noqa: E402
+from pipeline.lang import glossary  # noqa: E402
 
 DATASETS = ("product", "mqm_news", "mqm_ted")
 FOLDS = 5
@@ -269,7 +270,8 @@ def train(limit: int = 0) -> dict:
             "scale": [round(float(v), 6) for v in final.scale],
             "weights": [round(float(v), 6) for v in final.weights],
             "intercept": round(final.intercept, 6),
-            "mqm_intercepts": {"mqm_news": round(float(final.domain[0]), 6), "mqm_ted": round(float(final.domain[1]), 6)},
+            "mqm_intercepts": {"mqm_news": round(float(final.domain[0]), 6),
+                               "mqm_ted": round(float(final.domain[1]), 6)},
             "regularisation_C": C,
             "mqm_row_weight": MQM_WEIGHT,
             "min_flagged": MIN_FLAGGED,
@@ -284,7 +286,8 @@ def train(limit: int = 0) -> dict:
                        "seeds and the dev set; right = not misleading) and ../shared/eval/qe/misleading_rows.tsv "
                        "(rows of six unseen briefs, title rows left out; right = OK); each sentence forced through "
                        "the model whole",
-            "mqm_news": "../shared/eval/qe/mqm_news21_dev.tsv: WMT21 news, 8 systems; right = MQM > -5 (no major error)",
+            "mqm_news": "../shared/eval/qe/mqm_news21_dev.tsv: WMT21 news, 8 systems; right = MQM > -5 "
+                        "(no major error)",
             "mqm_ted": "../shared/eval/qe/mqm_ted21.tsv, 250 of its 529 segments drawn with seed 0 (all 8 systems); "
                        "right = MQM > -5",
             "counts": counts,

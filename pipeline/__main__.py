@@ -1,8 +1,9 @@
 import os
 import sys
 
-from .cli import main
+from pipeline.cli import main
 
+status: str | int | None
 try:
     status = main()
 except SystemExit as stop:  # a failed build's status, or argparse's

@@ -10,12 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import commands
-from .errors import SourceError
+from pipeline.errors import SourceError
+from pipeline.ops import commands
 
 
 def _review(args: argparse.Namespace) -> str | None:
-    from .review import port_refusal, serve
+    from pipeline.ops.review import port_refusal, serve
     if problem := port_refusal(args.port):
         raise SourceError("make review", problem)
     if args.check_port:
@@ -25,7 +25,7 @@ def _review(args: argparse.Namespace) -> str | None:
 
 
 def _build(args: argparse.Namespace) -> str | None:
-    from .runner import build
+    from pipeline.ops.runner import build
     status = build(args.python, args.build, args.targets, source_dir=args.source_dir)
     if status:
         raise SystemExit(status)  # each failure has said what it was: no line more
@@ -33,7 +33,7 @@ def _build(args: argparse.Namespace) -> str | None:
 
 
 def _watch(args: argparse.Namespace) -> None:
-    from .runner import watch
+    from pipeline.ops.runner import watch
     watch(args.python, args.build, args.source_dir, args.targets)
 
 

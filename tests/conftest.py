@@ -12,10 +12,11 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from pipeline import jsonio
-from pipeline.align import AlignedDocument
-from pipeline.read import read
-from pipeline.scripts import convert
-from pipeline.segment import SegmentedDocument, segment
+from pipeline.model.aligned import AlignedDocument
+from pipeline.model.segments import SegmentedDocument
+from pipeline.stages.read import read
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "source").glob("*.md"))

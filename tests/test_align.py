@@ -5,12 +5,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.align import (align_sentence, cut_allowed, cut_spans, name_spans, quote_spans,
-                            reordered, source_clauses, term_spans)
-from pipeline.checks import Expectation
-from pipeline.scripts import Texts
-from pipeline.segment import Sentence
+from pipeline.model.aligned import Expectation
+from pipeline.model.scripts import Texts
+from pipeline.model.segments import Sentence
 from pipeline.model.translations import Translation
+from pipeline.stages.align import (
+    align_sentence,
+    cut_allowed,
+    cut_spans,
+    name_spans,
+    quote_spans,
+    reordered,
+    source_clauses,
+    term_spans,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import eval_alignment  # noqa: E402  (a script folder, not a package)
@@ -48,7 +56,8 @@ def test_no_row_starts_with_of_or_a_bracketed_gloss() -> None:
 
 
 def test_names_keep_their_words_and_connectors_together() -> None:
-    words = "With the good offices of the United States, Russia joined the Treaty on the Prohibition of Nuclear Proliferation.".split()
+    words = ("With the good offices of the United States, Russia joined the Treaty on the Prohibition of "
+             "Nuclear Proliferation.").split()
     names = [" ".join(words[a:b + 1]) for a, b in name_spans(words)]
     assert names == ["United States,", "Treaty on the Prohibition of Nuclear Proliferation."]
     marked = cuts(" ".join(words))

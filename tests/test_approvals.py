@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from pipeline import corrections, jsonio
-from pipeline.align import AlignedDocument
+from pipeline import jsonio
 from pipeline.cli import main
-from pipeline.document import Correction
-from pipeline.review import TOKEN_HEADER
-from pipeline.xliff import XLIFF_12, export, merge_into_corrections
+from pipeline.model.aligned import AlignedDocument
+from pipeline.model.document import Correction
+from pipeline.ops.review import TOKEN_HEADER
+from pipeline.ops.xliff import XLIFF_12, export, merge_into_corrections
+from pipeline.stages import corrections
 
 from .conftest import Build, logged
 from .test_review import SLUG as REVIEWED, brief, client, token  # noqa: F401 — fixtures

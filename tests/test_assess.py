@@ -19,7 +19,8 @@ def test_make_assess_adds_confidence_and_reasons(tmp_path: Path) -> None:
     pairs = write(tmp_path / "pairs.tsv", "source\tzh\ten\n"
                   "a\t美国总统川普今天表示，他将在下个月访问日本。\tUnited States President Trump said today that he "
                   "will visit Japan next month.\n"
-                  "b\t美国总统川普今天表示，他将在下个月访问日本。\tThe Solonium of Kimmen said the badball is biling.\n"
+                  "b\t美国总统川普今天表示，他将在下个月访问日本。\t"
+                  "The Solonium of Kimmen said the badball is biling.\n"
                   "c\t他说了3次。\t\n")
     out = tmp_path / "out.tsv"
     done = subprocess.run(["make", "-s", "assess", f"TSV={pairs}", f"OUT={out}"], cwd=REPO, capture_output=True,

@@ -10,9 +10,9 @@ import time
 import pytest
 
 from pipeline import jsonio
-from pipeline.render import byline, outlet_line
-from pipeline.segment import SegmentedDocument
+from pipeline.model.segments import SegmentedDocument
 from pipeline.model.translations import Translations
+from pipeline.stages.render import byline, outlet_line
 
 from .conftest import REPO, SEEDS, Build, aligned
 

@@ -1,11 +1,20 @@
 """Meaning checks on constructed sentences: each catches its fault and passes a faithful English."""
 import pytest
 
-from pipeline import glossary
-from pipeline.checks import (bare_days, doubled_terms, dropped, entities, expectations,
-                             invented_entities, modality_lost, negation_mismatch,
-                             provision_told_as_done, short_english)
-from pipeline.scripts import converter
+from pipeline.checks.english import (
+    bare_days,
+    doubled_terms,
+    dropped,
+    entities,
+    expectations,
+    invented_entities,
+    modality_lost,
+    negation_mismatch,
+    provision_told_as_done,
+    short_english,
+)
+from pipeline.lang import glossary
+from pipeline.lang.chinese import converter
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +65,10 @@ def test_negation(zh: str, english: str, flagged: bool) -> None:
 @pytest.mark.parametrize("zh, english, kind", [
     ("外傳美俄已經商定28點和平計畫", "US and Russia have agreed a 28-point peace plan", "modality"),
     ("外傳美俄已經商定28點和平計畫", "US and Russia have reportedly agreed a 28-point plan", None),
-    ("路透社獨家報導，2名知情人士透露，華府威脅切斷情報", "Reuters reported that two informed sources had threatened Washington", "modality"),
-    ("路透社獨家報導，2名知情人士透露，華府威脅切斷情報", "Reuters reported, citing two sources, that Washington threatened", None),
+    ("路透社獨家報導，2名知情人士透露，華府威脅切斷情報",
+     "Reuters reported that two informed sources had threatened Washington", "modality"),
+    ("路透社獨家報導，2名知情人士透露，華府威脅切斷情報",
+     "Reuters reported, citing two sources, that Washington threatened", None),
     ("該公司可能裁員", "The company is laying off staff", "modality"),
     ("該公司可能裁員", "The company may lay off staff", None),
     ("歐洲將再提供1000億美元", "Europe provided another $100 billion", "modality"),
@@ -71,8 +82,10 @@ def test_modality_and_tense(zh: str, english: str, kind: str | None) -> None:
 
 
 def test_listed_point_told_as_done() -> None:
-    assert provision_told_as_done(hans("美俄成立聯合安全工作小組"), "The US and Russia have established a working group")
-    assert not provision_told_as_done(hans("美俄成立聯合安全工作小組"), "The US and Russia establish a working group")
+    assert provision_told_as_done(hans("美俄成立聯合安全工作小組"),
+                                  "The US and Russia have established a working group")
+    assert not provision_told_as_done(hans("美俄成立聯合安全工作小組"),
+                                      "The US and Russia establish a working group")
     assert not provision_told_as_done(hans("雙方已成立工作小組"), "The two sides have established a working group")
 
 

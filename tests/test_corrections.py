@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import corrections, glossary, jsonio
-from pipeline.align import AlignedDocument
-from pipeline.checks import entities
-from pipeline.document import Correction
+from pipeline import jsonio
+from pipeline.checks.english import entities
 from pipeline.errors import SourceError
-from pipeline.quality import Report
+from pipeline.lang import glossary
+from pipeline.model.aligned import AlignedDocument
+from pipeline.model.document import Correction
+from pipeline.model.quality import Report
+from pipeline.stages import corrections
 
 from .conftest import SEEDS, Build, logged, make
 
@@ -139,7 +141,8 @@ def test_correction_builds_into_page_pdfs_index_and_feed_without_translating(cop
                 "這一句已經從文章中刪除了。\tA sentence since deleted.")
     result = copied.make()
     assert result.returncode == 0, result.stderr
-    assert stages(result, copied.out) >= {"corrections", "html", "pdf"} and not stages(result, copied.out) & {"translate", "align"}
+    assert (stages(result, copied.out) >= {"corrections", "html", "pdf"}
+            and not stages(result, copied.out) & {"translate", "align"})
     assert f"{tsv}:3: stale" in result.stderr
     page = (copied.out / SLUG / "index.html").read_text(encoding="utf-8")
     total = len(doc.rows())

@@ -29,6 +29,6 @@ def test_a_missing_model_and_an_unusable_memory_are_named_with_the_fix(tmp_path:
     assert result.returncode == 1
     lines = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("FIX")}
     assert set(lines) == {"translation"}, result.stdout  # "translation model", "translation memory"
-    fixes = [l for l in result.stdout.splitlines() if l.startswith("FIX")]
+    fixes = [line for line in result.stdout.splitlines() if line.startswith("FIX")]
     assert len(fixes) == 2 and "run `make`" in fixes[0] and "MEMORY=path" in fixes[1]
     assert "2 to fix: translation model, translation memory" in result.stderr

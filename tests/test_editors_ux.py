@@ -12,13 +12,14 @@ import pytest
 from flask.testing import FlaskClient
 from markupsafe import escape
 
-from pipeline import corrections, jsonio
-from pipeline.align import AlignedDocument
+from pipeline import jsonio
 from pipeline.cli import main
-from pipeline.render import brief_date_order
-from pipeline.review import HOST, TOKEN_HEADER, create_app
-from pipeline.runner import rendering_pool
-from pipeline.typography import MONTH_DAY, house_style
+from pipeline.lang.typography import MONTH_DAY, house_style
+from pipeline.model.aligned import AlignedDocument
+from pipeline.ops.review import HOST, TOKEN_HEADER, create_app
+from pipeline.ops.runner import rendering_pool
+from pipeline.stages import corrections
+from pipeline.stages.render import brief_date_order
 
 from .conftest import MALFORMED, Build, make
 from .test_review import MAKE_ARGS, NEW_ENGLISH, OTHER, client, one_brief  # noqa: F401 — a fixture

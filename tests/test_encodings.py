@@ -7,14 +7,18 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pipeline.document import CONTROL
 from pipeline.errors import SourceError
-from pipeline.read import read, read_with_encoding, summary
-from pipeline.read.encoding import EncodingError, _chinese_share, decode, normalise
-from pipeline.scripts import converter
+from pipeline.lang.chinese import converter
+from pipeline.model.document import CONTROL
+from pipeline.stages.read import read, read_with_encoding, summary
+from pipeline.stages.read.encoding import (
+    EncodingError,
+    _chinese_share,
+    decode,
+    normalise,
+)
 
 from .conftest import REPO
 

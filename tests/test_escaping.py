@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pipeline.align import AlignedBlock, AlignedDocument, Row
-from pipeline.document import Meta
-from pipeline.quality import Report, RowCheck
-from pipeline.render import render_html, render_print_html
-from pipeline.scripts import Texts
+from pipeline.model.aligned import AlignedBlock, AlignedDocument, Row
+from pipeline.model.document import Meta
+from pipeline.model.quality import Report, RowCheck
+from pipeline.model.scripts import Texts
+from pipeline.stages.render import render_html, render_print_html
 
 
 class Tags(HTMLParser):

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import estimate
-from pipeline.assess import judge_batch, remember_search
-from pipeline.checks import Finding
-from pipeline.estimate import Evidence
+from pipeline.checks import estimate
+from pipeline.checks.english import Finding
+from pipeline.checks.estimate import Evidence
 from pipeline.model.translations import Translation
-from pipeline.translate.engine import default_model
+from pipeline.ops.assess import judge_batch, remember_search
+from pipeline.stages.translate.engine import default_model
 
 REPO = Path(__file__).resolve().parent.parent
 ZH = "美国总统川普今天表示，他将在下个月访问日本。"

@@ -8,17 +8,17 @@ from __future__ import annotations
 import http.server
 import os
 import threading
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from pipeline import read as reader
-from pipeline.read import pandoc
 from pipeline.errors import SourceError
-from pipeline.document import CONTROL
+from pipeline.model.document import CONTROL
 from pipeline.sources import TYPES, scan
+from pipeline.stages import read as reader
+from pipeline.stages.read import pandoc
 
 from .conftest import REPO, SEEDS, Build, make
 
@@ -240,7 +240,7 @@ def test_a_scheduled_publish_names_an_unsafe_file_and_publishes_the_rest(copied:
 def test_a_glossary_with_a_control_character_is_refused_naming_the_entry(tmp_path: Path) -> None:
     """source/glossary.tsv comes from the newsroom's files too: its English reaches the
     model's input and every brief."""
-    from pipeline.glossary import read_tsv
+    from pipeline.lang.glossary import read_tsv
     glossary = tmp_path / "glossary.tsv"
     glossary.write_text("zh\ten\tkind\n台北\tTaipei\tplace\n高雄\tKaoh\x1b[2Jsiung\tplace\n", encoding="utf-8")
     with pytest.raises(SourceError) as err:

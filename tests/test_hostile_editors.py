@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from pipeline import corrections, jsonio
-from pipeline.align import AlignedDocument, Row
-from pipeline.document import Correction
+from pipeline import jsonio
 from pipeline.errors import SourceError
-from pipeline.quality import Report
-from pipeline.review import MAX_BODY, TOKEN_HEADER
-from pipeline.xliff import export, merge_into_corrections
+from pipeline.model.aligned import AlignedDocument, Row
+from pipeline.model.document import Correction
+from pipeline.model.quality import Report
+from pipeline.ops.review import MAX_BODY, TOKEN_HEADER
+from pipeline.ops.xliff import export, merge_into_corrections
+from pipeline.stages import corrections
 
 from .conftest import REPO, Build
 from .test_review import SLUG as REVIEWED, brief, client, first_row, token  # noqa: F401 — fixtures
@@ -97,10 +98,12 @@ def test_merge_replaces_a_correction_written_in_the_other_script() -> None:
 
 APPLY = """
 import sys
-from pipeline import corrections, glossary, jsonio
-from pipeline.align import AlignedDocument
-from pipeline.checks import entities
-from pipeline.document import Correction
+from pipeline import jsonio
+from pipeline.checks.english import entities
+from pipeline.lang import glossary
+from pipeline.model.aligned import AlignedDocument
+from pipeline.model.document import Correction
+from pipeline.stages import corrections
 doc = jsonio.load(AlignedDocument, sys.argv[1])
 known = entities(glossary.load([], doc.meta.glossary))
 fixes = [Correction(n, "".join(getattr(t, form) for t in row.zh), form)

@@ -24,7 +24,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from pipeline.memory import FILE_NAME, Memory
+from pipeline.cache import MEMORY_FILE as FILE_NAME
+from pipeline.stages.translate.memory import Memory
 
 from .conftest import REPO
 
@@ -34,7 +35,7 @@ AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] i
 SCENARIO = """
 import json, sys
 from pathlib import Path
-from pipeline.memory import Memory
+from pipeline.stages.translate.memory import Memory
 path = Path(sys.argv[1])
 first, second = Memory(path), Memory(path)
 first.put({"b": {"en": "Two."}})
@@ -70,12 +71,12 @@ def nobody() -> tuple[list[str], dict[str, str]]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(Path(platformdirs.__file__).parent.parent)])}
     tried = []
     for python in dict.fromkeys(filter(None, [sys.executable, shutil.which("python3", path=os.defpath)])):
-        probe = subprocess.run([*AS_NOBODY, python, "-c", "import pipeline.memory"], cwd=REPO, env=env,
+        probe = subprocess.run([*AS_NOBODY, python, "-c", "import pipeline.stages.translate.memory"], cwd=REPO, env=env,
                                capture_output=True, text=True)
         if probe.returncode == 0:
             return [*AS_NOBODY, python], env
         tried.append(f"{python}: {probe.stderr.strip()[-200:]}")
-    pytest.skip(f"user nobody cannot import pipeline.memory with {'; '.join(tried)}")
+    pytest.skip(f"user nobody cannot import pipeline.stages.translate.memory with {'; '.join(tried)}")
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import publish as publishing
 from pipeline.errors import SourceError
-from pipeline.publish import copy_site
-from pipeline.site import CHECKSUMS
+from pipeline.ops import publish as publishing
+from pipeline.ops.publish import copy_site
+from pipeline.stages.render.site import CHECKSUMS
 
 from .conftest import REPO
 
@@ -187,7 +187,8 @@ def test_a_dest_publish_cannot_write_into_is_named() -> None:
         dest.mkdir(mode=0o555)
         os.chmod(dest, 0o555)  # whatever the umask
         run = subprocess.run([*as_user, sys.executable, "-c", "import sys; from pathlib import Path; "
-                              "from pipeline.publish import copy_site; copy_site(Path(sys.argv[1]), Path(sys.argv[2]))",
+                              "from pipeline.ops.publish import copy_site; "
+                              "copy_site(Path(sys.argv[1]), Path(sys.argv[2]))",
                               str(build), str(dest)], cwd=REPO, capture_output=True, text=True)
         assert run.returncode != 0
         assert run.stderr.splitlines()[-1] == \

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import SourceError
-from pipeline.read import read
+from pipeline.stages.read import read
 
 from .conftest import SEEDS, SHARED_SEEDS
 
@@ -117,7 +117,7 @@ def test_url_that_is_not_a_web_address_is_refused(tmp_path: Path) -> None:
 def test_pandoc_that_does_not_finish_is_an_error_naming_the_file(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A build never waits on pandoc forever: past its time limit, the file is refused."""
-    from pipeline.read import pandoc
+    from pipeline.stages.read import pandoc
     article = tmp_path / "slow.md"
     article.write_text("一段文字。\n", encoding="utf-8")
     monkeypatch.setattr(pandoc, "PANDOC_SECONDS", 0.001)

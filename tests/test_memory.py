@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import glossary
-from pipeline.memory import Memory
-from pipeline.segment import SegmentedDocument
-from pipeline.translate import memory_key, translate
-from pipeline.translate.engine import QUALITIES
-from pipeline.translate.inputs import Attempts
+from pipeline.lang import glossary
+from pipeline.model.segments import SegmentedDocument
+from pipeline.stages.translate import memory_key, translate
+from pipeline.stages.translate.engine import QUALITIES
+from pipeline.stages.translate.inputs import Attempts
+from pipeline.stages.translate.memory import Memory
 
 from .conftest import SEEDS, Build, logged, make
 
@@ -125,17 +125,17 @@ def test_one_edited_sentence_is_the_only_one_make_translates(build: Build, tmp_p
     shutil.copy2(build.root / "translation-memory.sqlite3", memory)
     result = make(source, out, memory=memory)
     assert result.returncode == 0, result.stderr
-    line = next(l for l in logged(out) if l.strip().startswith("translate"))
+    line = next(logged_line for logged_line in logged(out) if logged_line.strip().startswith("translate"))
     assert ": 1 translated, " in line and "from memory" in line, line
 
 
 def test_alignment_scores_come_from_memory_on_a_rebuild(build: Build, tmp_path: Path) -> None:
     """Realigning an unchanged article scores nothing and loads no model, with the same rows."""
     from pipeline import jsonio
-    from pipeline.align import align
     from pipeline.model.translations import Translations
-    from pipeline.translate.engine import default_model
-    from pipeline.translate.scoring import model_scorer, remembered
+    from pipeline.stages.align import align
+    from pipeline.stages.translate.engine import default_model
+    from pipeline.stages.translate.scoring import model_scorer, remembered
     slug = SEEDS[0].stem
     doc = jsonio.load(SegmentedDocument, build.out / slug / "segments.json")
     translations = jsonio.load(Translations, build.out / slug / "translations.json")

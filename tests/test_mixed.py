@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.memory import Memory
-from pipeline.read import read
-from pipeline.scripts import convert
-from pipeline.segment import segment
-from pipeline.translate import translate
+from pipeline.stages.read import read
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment
+from pipeline.stages.translate import translate
+from pipeline.stages.translate.memory import Memory
 
 
 def test_sentences_without_chinese_are_kept_as_written_not_translated(tmp_path: Path) -> None:
@@ -36,8 +36,8 @@ SPANS = {
 
 def test_spans_in_other_writing_systems_are_set_apart_and_kept_as_written(tmp_path: Path) -> None:
     """Japanese, Korean, Hebrew, an emoji and an English slogan inside Chinese sentences:
-    each becomes a unit of its own (with its quotes and the mark after it) that the model never reads, kept as written in every
-    column and in the English; the Chinese around it is translated."""
+    each becomes a unit of its own (with its quotes and the mark after it) that the model never reads, kept as
+    written in every column and in the English; the Chinese around it is translated."""
     article = tmp_path / "spans.md"
     article.write_text("---\ntitle: 各地民眾集會\n---\n\n" + "\n\n".join(SPANS.values()) + "\n", encoding="utf-8")
     doc = segment(convert(read(article)))
@@ -66,8 +66,10 @@ def test_a_japanese_sentence_is_not_given_to_the_model(tmp_path: Path) -> None:
 
 
 def test_one_kana_among_chinese_is_chinese_and_urls_stay_in_their_sentence() -> None:
-    from pipeline.segment import units_of
+    from pipeline.stages.segment import units_of
     assert units_of("台灣の味在東京很受歡迎。") == [["台灣の味在東京很受歡迎。"]]
     assert units_of("東京都知事は記者会見で述べた。") == [["東京都知事は記者会見で述べた。"]]  # Japanese as a whole
-    assert units_of("詳情請見https://example.com/a?b=1，或致電查詢。") == [["詳情請見https://example.com/a?b=1，", "或致電查詢。"]]
-    assert units_of("美國總統Donald Trump表示，iPhone銷量上升。") == [["美國總統Donald Trump表示，", "iPhone銷量上升。"]]
+    assert units_of("詳情請見https://example.com/a?b=1，或致電查詢。") == [
+        ["詳情請見https://example.com/a?b=1，", "或致電查詢。"]]
+    assert units_of("美國總統Donald Trump表示，iPhone銷量上升。") == [
+        ["美國總統Donald Trump表示，", "iPhone銷量上升。"]]

@@ -8,12 +8,13 @@ import sqlite3
 
 import pytest
 
-from pipeline import cedict, glossary, lexicon, names
-from pipeline.document import Block, Document, Meta
 from pipeline.errors import SourceError
-from pipeline.numbers import mentions, write_amounts, write_currencies
-from pipeline.scripts import convert
-from pipeline.segment import segment
+from pipeline.lang import cedict, glossary, lexicon
+from pipeline.lang.numbers import mentions, write_amounts, write_currencies
+from pipeline.model.document import Block, Document, Meta
+from pipeline.stages import names
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment
 
 from .conftest import REPO, UNSEEN, Build, aligned
 
@@ -49,7 +50,8 @@ def test_cedict_senses_that_are_not(senses: list[str]) -> None:
 def test_cedict_is_verified_and_yields_to_the_glossary() -> None:
     dictionary = lexicon.cedict_names()
     assert len(dictionary) > 10_000
-    assert dictionary["英伟达"].english("cn").en == "NVIDIA" and dictionary["立法院"].english("tw").en == "Legislative Yuan"
+    assert dictionary["英伟达"].english("cn").en == "NVIDIA"
+    assert dictionary["立法院"].english("tw").en == "Legislative Yuan"
     assert "和平" not in dictionary and "成功" not in dictionary  # the common word wins over Heping district
     assert dictionary["基辅"].english("tw").accepted == ["Kyiv", "Kiev"]
     assert "TSMC" in dictionary["台积电"].english("tw").accepted
@@ -89,7 +91,7 @@ def test_cedict_senses_by_region(zh: str, region: str, english: str) -> None:
     terms = glossary.load([])
     doc = found("烏克蘭首都基輔今天遭到攻擊，立法院也開會。", "zh-Hant-TW", terms)
     assert "基辅" not in doc and "立法院" in doc
-    assert names.Names("t", "tw", list(doc.values())).extend(terms).terms["基辅"].en == "Kyiv"
+    assert glossary.extended(terms, names.Names("t", "tw", list(doc.values()))).terms["基辅"].en == "Kyiv"
 
 
 def test_people_are_romanized_for_their_region() -> None:
@@ -113,7 +115,7 @@ def test_companies_named_with_common_words_before_a_suffix() -> None:
     a modifier (现代: Hyundai, modern) or no suffix, the word."""
     text = "三星电子的利润增长，大众汽车集团和吉利汽车也公布业绩，三星称。"
     doc = segment(convert(Document("t", "t.md", Meta(title="標題", language="zh-Hans-CN"), [Block("paragraph", text)])))
-    terms = names.find(doc, glossary.load([])).extend(glossary.load([]))
+    terms = glossary.extended(glossary.load([]), names.find(doc, glossary.load([])))
     assert [(t.en, t.kind) for _, _, t in terms.find(text)] == [
         ("Samsung", "org"), ("Volkswagen", "org"), ("Geely", "org"), ("Samsung", "org")]
     # Without the product's list of companies, CC-CEDICT's brands do the same.
@@ -121,7 +123,8 @@ def test_companies_named_with_common_words_before_a_suffix() -> None:
     assert {zh: (n.en, n.kind, n.count) for zh, n in mainland.items() if zh in ("三星", "大众", "吉利")} == {
         "三星": ("Samsung", "org", 2), "大众": ("Volkswagen", "org", 1), "吉利": ("Geely", "org", 1)}
     assert found("特斯拉汽车在上海复产。", "zh-Hans-CN")["特斯拉"].en == "Tesla"  # not its first sense, Nikola Tesla
-    assert not {"现代", "大众", "苹果"} & found("现代汽车工业和现代科技服务大众，果农说苹果价格稳定。", "zh-Hans-CN").keys()
+    assert not {"现代", "大众", "苹果"} & found("现代汽车工业和现代科技服务大众，果农说苹果价格稳定。",
+                                                "zh-Hans-CN").keys()
     assert "三星" not in lexicon.cedict_names() and "三星" not in found("夜空中的三星很亮。", "zh-Hans-CN")
 
 
@@ -170,18 +173,23 @@ def test_an_amount_is_written_in_the_currency_named_before_or_after_it_or_the_re
     assert write_amounts("营收3000亿元") == "营收300 billion yuan"
     assert write_amounts("美元1000亿") == "美元1000亿"  # whole US dollars read right as they are
     # Any amount of a dollar but the US one: "$40,000" it wrote for 新台币4万元 in 40 of 40.
-    assert write_amounts("处新台币4万元罚款，每股盈余52.8元", "tw") == "处40,000 New Taiwan dollars罚款，每股盈余52.8 New Taiwan dollars"
-    assert write_amounts("票价800元，300港元") == "票价800元，300 Hong Kong dollars"  # a mainland 元 is left alone
+    assert (write_amounts("处新台币4万元罚款，每股盈余52.8元", "tw")
+            == "处40,000 New Taiwan dollars罚款，每股盈余52.8 New Taiwan dollars")
+    # A mainland 元 is left alone.
+    assert write_amounts("票价800元，300港元") == "票价800元，300 Hong Kong dollars"
     # A trillion stays in Chinese, its currency named as the model reads it right.
     assert write_amounts("贷款增加15.4万亿元，人民币3万亿元") == "贷款增加15.4万亿元人民币，3万亿元人民币"
-    assert write_amounts("3万亿元", "hk") == "3万亿港元" and write_amounts("3万亿元", "tw") == "3万亿 New Taiwan dollars"
+    assert write_amounts("3万亿元", "hk") == "3万亿港元"
+    assert write_amounts("3万亿元", "tw") == "3万亿 New Taiwan dollars"
     assert write_amounts("2.5万亿美元，1.2万亿次") == "2.5万亿美元，1.2万亿次"
     # A dollar with no amount is written in English too: read alone, 新台币 was "the new bill".
-    assert write_currencies("与新台币走贬，港币汇率，美元指数") == "与New Taiwan dollar走贬，Hong Kong dollar汇率，美元指数"
+    assert (write_currencies("与新台币走贬，港币汇率，美元指数")
+            == "与New Taiwan dollar走贬，Hong Kong dollar汇率，美元指数")
 
 
 def test_a_term_never_starts_with_the_unit_of_the_number_before_it() -> None:
-    terms = glossary.Glossary({t.zh: t for t in glossary.entry("日电", "NEC", "org") + glossary.entry("月光", "moonlight", "term")})
+    terms = glossary.Glossary({t.zh: t for t in glossary.entry("日电", "NEC", "org")
+                               + glossary.entry("月光", "moonlight", "term")})
     assert [t.en for _, _, t in terms.find("中央社记者台北31日电")] == []  # a dateline: "31st, dispatch"
     assert [t.en for _, _, t in terms.find("新华社北京十日电")] == []
     assert [t.en for _, _, t in terms.find("5月光线较弱")] == []
@@ -220,7 +228,8 @@ def test_what_names_makes_once_is_kept_and_replaces_its_older_self(tmp_path, mon
     assert value(lexicon._kept("other", "a1", filler(3, made))) == 3
     assert value(lexicon._kept("thing", "b2", filler(4, made))) == 4
     assert made == [1, 3, 4]
-    assert sorted(p.name.split("-")[:2] for p in (tmp_path / "news-briefs").glob("*.sqlite3")) == [["other", "a1"], ["thing", "b2"]]
+    stores = (tmp_path / "news-briefs").glob("*.sqlite3")
+    assert sorted(p.name.split("-")[:2] for p in stores) == [["other", "a1"], ["thing", "b2"]]
     assert not list((tmp_path / "news-briefs").glob(".*"))  # no temporary file left behind
     assert not (tmp_path / "memory").exists()  # the same dictionaries, whatever memory is used
 
@@ -275,7 +284,8 @@ def test_a_glossary_term_the_article_has_only_across_words_is_not_its_term() -> 
                                                              + glossary.entry("决赛", "final", "term")}})
 
     def inside(text: str) -> list[str]:
-        doc = segment(convert(Document("t", "t.md", Meta(title="標題", language="zh-Hans"), [Block("paragraph", text)])))
+        doc = segment(convert(Document("t", "t.md", Meta(title="標題", language="zh-Hans"),
+                                       [Block("paragraph", text)])))
         return names.find(doc, terms).inside
 
     assert inside("他买了一台电脑。") == ["台电"]
@@ -284,4 +294,4 @@ def test_a_glossary_term_the_article_has_only_across_words_is_not_its_term() -> 
     assert inside("她在半决赛中获胜，英国政府表示祝贺。") == []
     found = names.find(segment(convert(Document("t", "t.md", Meta(title="標題", language="zh-Hans"),
                                                 [Block("paragraph", "他买了一台电脑。")]))), terms)
-    assert "台电" not in found.extend(terms).terms
+    assert "台电" not in glossary.extended(terms, found).terms

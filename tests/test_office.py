@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import Document
-from pipeline.read import read
+from pipeline.model.document import Document
+from pipeline.stages.read import read
 
 from .conftest import REPO, Build
 

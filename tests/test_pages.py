@@ -12,10 +12,10 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from pipeline import jsonio
-from pipeline.align import AlignedDocument
-from pipeline.quality import Report
-from pipeline.render import render_html
-from pipeline.scripts import SCRIPTS
+from pipeline.model.aligned import AlignedDocument
+from pipeline.model.quality import Report
+from pipeline.model.scripts import SCRIPTS
+from pipeline.stages.render import render_html
 
 from .conftest import SEEDS, UNSEEN, Build, chromium
 

@@ -11,9 +11,17 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline import jsonio
-from pipeline.align import AlignedDocument, Row
-from pipeline.render import PRODUCT, brief_date_order, byline, headline, long_date, outlet_line, render_pdf
-from pipeline.typography import house_style
+from pipeline.lang.typography import house_style
+from pipeline.model.aligned import AlignedDocument, Row
+from pipeline.stages.render import (
+    PRODUCT,
+    brief_date_order,
+    byline,
+    headline,
+    long_date,
+    outlet_line,
+    render_pdf,
+)
 
 from .conftest import SEEDS, Build
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import provision
+from pipeline.stages.translate import provision
 
 
 def test_wrong_bytes_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,12 +13,12 @@ from pathlib import Path
 import feedparser
 
 from pipeline import jsonio
-from pipeline.align import AlignedDocument
-from pipeline.publish import SITE_FILES
-from pipeline.quality import Report
-from pipeline.render import headline_doubted, render_html
-from pipeline.scripts import SCRIPTS
-from pipeline.site import CHECKSUMS
+from pipeline.model.aligned import AlignedDocument
+from pipeline.model.quality import Report
+from pipeline.model.scripts import SCRIPTS
+from pipeline.ops.publish import SITE_FILES
+from pipeline.stages.render import headline_doubted, render_html
+from pipeline.stages.render.site import CHECKSUMS
 
 from .conftest import REPO, SEEDS, Build
 
@@ -65,11 +65,11 @@ def test_feed_is_valid_atom_with_absolute_ids_and_enclosure_lengths(copied: Buil
     feed = feedparser.parse((dest / "feed.xml").read_bytes())
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10" and feed.feed.id == BASE_URL and feed.feed.language == "en"
-    assert {l.rel: l.href for l in feed.feed.links}["self"] == BASE_URL + "feed.xml"
+    assert {link.rel: link.href for link in feed.feed.links}["self"] == BASE_URL + "feed.xml"
     assert len(feed.entries) == len(SLUGS)
     for e in feed.entries:
         assert e.id.startswith(BASE_URL) and e.id.endswith("/index.html")
-        pdfs = [l for l in e.links if l.rel == "enclosure"]
+        pdfs = [link for link in e.links if link.rel == "enclosure"]
         assert len(pdfs) == 2
         for link in pdfs:
             assert int(link.length) == (dest / link.href[len(BASE_URL):]).stat().st_size
@@ -90,7 +90,7 @@ def test_failing_article_keeps_its_last_good_brief(copied: Build, tmp_path: Path
     bad.write_text("---\ndate: not-a-date\n---\n\n文字。\n", encoding="utf-8")
     result = publish(copied, dest)
     assert result.returncode != 0
-    line = next(l for l in result.stderr.splitlines() if l.startswith("FAILED"))
+    line = next(said for said in result.stderr.splitlines() if said.startswith("FAILED"))
     assert SLUGS[0] in line
     assert line.startswith("FAILED") and "kept the last good brief" in line and "not-a-date" in line
     assert status(result)[SLUGS[1]] == "unchanged"
@@ -125,7 +125,8 @@ def test_pages_and_site_files_are_made_from_their_inputs_alone(copied: Build, tm
     for slug in SLUGS:
         doc = jsonio.load(AlignedDocument, copied.out / slug / "reviewed.json")
         report = jsonio.load(Report, copied.out / slug / "quality.json")
-        assert render_html(doc, list(SCRIPTS), report).encode("utf-8") == (copied.out / slug / "index.html").read_bytes()
+        page = (copied.out / slug / "index.html").read_bytes()
+        assert render_html(doc, list(SCRIPTS), report).encode("utf-8") == page
     again = tmp_path / "again"
     shutil.copytree(copied.out, again)
     for name in (*SITE_FILES, CHECKSUMS):

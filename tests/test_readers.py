@@ -7,19 +7,28 @@ from __future__ import annotations
 import re
 import subprocess
 from html.parser import HTMLParser
-from pathlib import Path
 
 import feedparser
 import pytest
 
 from pipeline import jsonio
-from pipeline.align import AlignedBlock, AlignedDocument, Row
-from pipeline.document import Meta
-from pipeline.quality import Report, RowCheck
-from pipeline.render import (DOUBTED_HEADLINE, PLAIN_REASONS, byline, credit_english, for_readers, headline,
-                             outlet_line, render_html, render_print_html)
-from pipeline.scripts import Texts, converter
-from pipeline.site import Entry, render_feed, render_index
+from pipeline.lang.chinese import converter
+from pipeline.model.aligned import AlignedBlock, AlignedDocument, Row
+from pipeline.model.document import Meta
+from pipeline.model.quality import Report, RowCheck
+from pipeline.model.scripts import Texts
+from pipeline.stages.render import (
+    DOUBTED_HEADLINE,
+    PLAIN_REASONS,
+    byline,
+    credit_english,
+    for_readers,
+    headline,
+    outlet_line,
+    render_html,
+    render_print_html,
+)
+from pipeline.stages.render.site import Listing, render_feed, render_index
 
 from .conftest import SEEDS, Build
 
@@ -108,7 +117,7 @@ def test_headline_mark_only_when_doubted_and_not_reviewed() -> None:
         page, pdf = render_html(doc, ["zh-Hant"], report(doc)), render_print_html(doc, "zh-Hant")
         assert (DOUBTED_HEADLINE in page.split("</h1>")[0].split("<h1")[1]) is marked
         assert (DOUBTED_HEADLINE in pdf.split("</title>")[0]) is marked
-        entry = Entry(doc, "slug/index.html", {}, {}, "2025-11-21T00:00:00+00:00", "Text.", "day-month")
+        entry = Listing(doc, "slug/index.html", {}, {}, "2025-11-21T00:00:00+00:00", "Text.", "day-month")
         assert (DOUBTED_HEADLINE in render_index([entry])) is marked
         titles = [e.title for e in feedparser.parse(render_feed([entry], "https://example.org/")).entries]
         assert titles[0].endswith(DOUBTED_HEADLINE) is marked
@@ -174,7 +183,7 @@ def test_credit_lines_on_page_pdf_and_feed() -> None:
     for output in (page, pdf):
         assert line in " ".join(re.sub(r"<[^>]+>", "", output).split())
         assert "Photo: Reuters<" in output.replace("</td>", "<")
-    entry = Entry(doc, "slug/index.html", {}, {}, "2025-11-21T00:00:00+00:00", "Text.", "day-month")
+    entry = Listing(doc, "slug/index.html", {}, {}, "2025-11-21T00:00:00+00:00", "Text.", "day-month")
     feed = feedparser.parse(render_feed([entry], "https://example.org/")).entries[0]
     assert feed.author == "Li Ming (李明, 记者)" and feed.rights == "Chinese text: Xinhua (新华社)"
 

@@ -22,10 +22,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from werkzeug.serving import make_server
 
-from pipeline import corrections, jsonio, termbase
-from pipeline.align import AlignedDocument
-from pipeline.review import HOST, TOKEN_HEADER, create_app
-from pipeline.segment import SegmentedDocument
+from pipeline import jsonio
+from pipeline.model.aligned import AlignedDocument
+from pipeline.model.segments import SegmentedDocument
+from pipeline.ops import termbase
+from pipeline.ops.review import HOST, TOKEN_HEADER, create_app
+from pipeline.stages import corrections
 
 from .conftest import Build, chromium, logged
 

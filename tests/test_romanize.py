@@ -8,8 +8,8 @@ import pytest
 from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
 
-from pipeline import romanize as r
-from pipeline.romanize import SURNAMES, is_surname, romanize, split_name
+from pipeline.lang import romanize as r
+from pipeline.lang.romanize import SURNAMES, is_surname, romanize, split_name
 
 # --- Taiwan: public figures whose English names are regular Wade–Giles -------------
 TAIWAN = [
@@ -240,7 +240,7 @@ def test_surname_list() -> None:
 def test_surname_file_is_well_formed() -> None:
     seen: dict[str, str] = {}
     rows = 0
-    for line in r.DATA.read_text(encoding="utf-8").splitlines():
+    for line in r.SURNAMES_FILE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         rows += 1

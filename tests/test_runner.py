@@ -1,4 +1,4 @@
-"""`make` runs Make's plan in one process (pipeline/runner.py): same outputs, fewer start-ups."""
+"""`make` runs Make's plan in one process (pipeline/ops/runner.py): same outputs, fewer start-ups."""
 from __future__ import annotations
 
 import json
@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import runner
-from pipeline.memory import Memory
-from pipeline.read import read
-from pipeline.scripts import convert
-from pipeline.segment import segment
-from pipeline.translate import request, translate_all
+from pipeline.ops import runner
+from pipeline.stages.read import read
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment
+from pipeline.stages.translate import request, translate_all
+from pipeline.stages.translate.memory import Memory
 
 from .conftest import MALFORMED, REPO, SEEDS, Build, make
 
@@ -101,12 +101,14 @@ def test_jobs_in_parallel_build_the_same_brief(copied: Build, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     slug = SEEDS[1].stem
     # The session's build read its articles from another folder: the files name it.
-    sources = [json.loads((b / slug / "segments.json").read_text(encoding="utf-8"))["source"] for b in (copied.out, other)]
+    sources = [json.loads((b / slug / "segments.json").read_text(encoding="utf-8"))["source"]
+               for b in (copied.out, other)]
     assert sources[1] == str(copied.source / f"{slug}.md")
     for name in ("segments.json", "aligned.json", "reviewed.json", "index.html"):
         made = (other / slug / name).read_text(encoding="utf-8")
         assert made == (copied.out / slug / name).read_text(encoding="utf-8").replace(*sources), name
-    units = [json.loads((b / slug / "translations.json").read_text(encoding="utf-8"))["units"] for b in (other, copied.out)]
+    units = [json.loads((b / slug / "translations.json").read_text(encoding="utf-8"))["units"]
+             for b in (other, copied.out)]
     assert units[0] == units[1]  # the counts differ: all came from the memory this time
 
 

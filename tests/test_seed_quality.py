@@ -5,9 +5,12 @@ import re
 
 import pytest
 
-from pipeline import estimate, glossary, jsonio
-from pipeline.checks import entities
-from pipeline.quality import Report, placed_findings
+from pipeline import jsonio
+from pipeline.checks import estimate
+from pipeline.checks.english import entities
+from pipeline.checks.rows import placed_findings
+from pipeline.lang import glossary
+from pipeline.model.quality import Report
 from pipeline.model.translations import Translations
 
 from .conftest import Build, aligned

@@ -2,8 +2,9 @@
 import opencc
 import pytest
 
-from pipeline.scripts import detect_script
-from pipeline.segment import SegmentedDocument, merge_short, project, units_of
+from pipeline.lang.chinese import detect_script
+from pipeline.model.segments import SegmentedDocument
+from pipeline.stages.segment import merge_short, project, units_of
 
 from .conftest import SEEDS
 
@@ -54,8 +55,8 @@ def test_script_detection() -> None:
 
 @pytest.mark.parametrize("slug", [p.stem for p in SEEDS])
 def test_seed_blocks_survive_segmentation(segmented: dict[str, SegmentedDocument], slug: str) -> None:
-    from pipeline.read import read
-    from pipeline.scripts import convert
+    from pipeline.stages.read import read
+    from pipeline.stages.scripts import convert
     scripted = convert(read(next(p for p in SEEDS if p.stem == slug)))
     doc = segmented[slug]
     t2s = opencc.OpenCC("t2s.json")

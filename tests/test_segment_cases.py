@@ -4,15 +4,16 @@ OpenCC conversions the scripts stage uses."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pipeline.document import Block, Document, Meta
-from pipeline.scripts import CONFIGS, Texts, convert, converter
-from pipeline.segment import (
+from pipeline.lang.chinese import CONFIGS, converter
+from pipeline.lang.writing import is_han
+from pipeline.model.document import Block, Document, Meta
+from pipeline.model.scripts import Texts
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import (
     MAX_SENTENCE,
     clause_cuts,
-    is_han,
     project,
     segment,
     segment_texts,

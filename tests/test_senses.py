@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 
-from pipeline import glossary, senses
-from pipeline.align import Row
-from pipeline.checks import entities, unsensed_words
-from pipeline.document import Block, Document, Meta
-from pipeline.estimate import CHECK_GROUPS
-from pipeline.quality import assess_sentence, placed_findings
-from pipeline.scripts import convert
-from pipeline.segment import segment
-from pipeline.senses import Word
+from pipeline.checks.english import entities, unsensed_words
+from pipeline.checks.estimate import CHECK_GROUPS
+from pipeline.checks.rows import assess_sentence, placed_findings
+from pipeline.lang import glossary, senses
+from pipeline.lang.senses import Word
+from pipeline.model.aligned import Row
+from pipeline.model.document import Block, Document, Meta
 from pipeline.model.translations import Translation
-from pipeline.translate import memory_key
-from pipeline.translate.engine import QUALITIES, default_model
-from pipeline.translate.inputs import Attempts, looked_up, prepare
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment
+from pipeline.stages.translate import memory_key
+from pipeline.stages.translate.engine import QUALITIES, default_model
+from pipeline.stages.translate.inputs import Attempts, looked_up, prepare
 
 
 def sentence(text: str):

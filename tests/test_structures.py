@@ -10,7 +10,7 @@ from pathlib import Path
 import pypandoc
 import pytest
 
-from pipeline.read import read
+from pipeline.stages.read import read
 
 from .conftest import STRUCTURES, Build
 
@@ -26,7 +26,8 @@ def in_source(markdown: str) -> int:
 
 
 # A 1×1 PNG: pandoc embeds the images in DOCX and ODT (a missing one it replaces by text).
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5E"
+                       "rkJggg==")
 INLINE_ALT = "抗議民眾在場外舉牌"
 
 

@@ -16,12 +16,14 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from pipeline import glossary, jsonio, termbase
-from pipeline.align import AlignedDocument, Row
+from pipeline import jsonio
 from pipeline.errors import SourceError
-from pipeline.review import MAX_BODY, TOKEN_HEADER
-from pipeline.scripts import Texts
-from pipeline.suggest import SIMILAR, Fix, fixes, proposals, similar
+from pipeline.lang import glossary
+from pipeline.model.aligned import AlignedDocument, Row
+from pipeline.model.scripts import Texts
+from pipeline.ops import termbase
+from pipeline.ops.review import MAX_BODY, TOKEN_HEADER
+from pipeline.ops.suggest import SIMILAR, Fix, fixes, proposals, similar
 
 from .conftest import Build
 from .test_review import SLUG, brief, client, token  # noqa: F401 — fixtures
@@ -131,7 +133,8 @@ def test_nothing_unsure_is_proposed() -> None:
     terms = glossary.load([])
     assert proposals(AP_ROWS[:1], terms) == []  # one row
     assert proposals([AP_ROWS[0], AP_ROWS[0]], terms) == []  # the same row twice
-    ambiguous = [fix("和平計畫草案由美國提出", "The plan was drafted by Washington.", "The plan was drafted by the US."),
+    ambiguous = [fix("和平計畫草案由美國提出", "The plan was drafted by Washington.",
+                     "The plan was drafted by the US."),
                  fix("美國提出的和平計畫草案", "Washington's plan draft.", "the US's plan draft.")]
     assert proposals(ambiguous, terms) == []  # 和平計畫草案 or 美國: no telling
     quoted = [fix("他說「俄羅斯與北約展開對話解決安全問題」", "He said Russia and NATO talk.",

@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import glossary
-from pipeline.checks import Expectation, cjk_left, expectations, loop, missing, ratio_problem
+from pipeline.checks.english import cjk_left, expectations, loop, missing, ratio_problem
 from pipeline.errors import SourceError
-from pipeline.numbers import complete_dates, mentions
+from pipeline.lang import glossary
+from pipeline.lang.numbers import complete_dates, mentions
+from pipeline.model.aligned import Expectation
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_numbers_checked_against_english(zh: str, english: str, ok: bool) -> Non
 ])
 def test_glossary_terms_checked_in_either_script(zh: str, english: str, ok: bool,
                                                  terms: glossary.Glossary) -> None:
-    from pipeline.scripts import converter
+    from pipeline.lang.chinese import converter
     hans = converter("t2s").convert(zh)
     found = [e for e in expect(hans, terms) if e.kind in glossary.KINDS]
     assert found
@@ -131,8 +132,8 @@ def test_other_checks() -> None:
 def test_the_shipped_terms_leave_names_and_currencies_to_their_stages() -> None:
     """A domain term that CC-CEDICT knows only as a name (立法院, 美联储) would stop the names
     stage writing it in English; a currency is the numbers' to write with its amount."""
-    from pipeline import lexicon
-    from pipeline.numbers import CURRENCIES
+    from pipeline.lang import lexicon
+    from pipeline.lang.numbers import CURRENCIES
     shipped = {t.zh for t in glossary.read_tsv(glossary.DATA / "terms.tsv")}
     assert len(shipped) > 400
     found = lexicon.senses(shipped, proper=True)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 
-from pipeline import glossary
-from pipeline.checks import dropped
-from pipeline.document import Block, Document, Meta
-from pipeline.quality import DROPPED_RELIANCE
-from pipeline.scripts import convert
-from pipeline.segment import segment
-from pipeline.glossary import Glossary, Term
-from pipeline.translate.choice import Candidate
-from pipeline.translate.engine import QUALITIES, default_model
-from pipeline.translate.inputs import Attempts, prepare
-from pipeline.translate.reliance import EXACT_RELIANCE, STRETCH, measure_reliance
+from pipeline.checks.english import dropped
+from pipeline.checks.rows import DROPPED_RELIANCE
+from pipeline.lang import glossary
+from pipeline.lang.glossary import Glossary, Term
+from pipeline.model.document import Block, Document, Meta
+from pipeline.stages.scripts import convert
+from pipeline.stages.segment import segment
+from pipeline.stages.translate.choice import Candidate
+from pipeline.stages.translate.engine import QUALITIES, default_model
+from pipeline.stages.translate.inputs import Attempts, prepare
+from pipeline.stages.translate.reliance import EXACT_RELIANCE, STRETCH, measure_reliance
 
 
 def sentence(text: str):
@@ -112,9 +112,9 @@ def test_a_sentence_failing_every_retry_is_searched_wider_only_after_a_greedy_se
 def test_a_taiwan_papers_dateline_and_amounts_read_as_such() -> None:
     """The dateline's 日電 is the 31st's dispatch, not the company NEC (CC-CEDICT's 日电),
     and a Taiwan paper's 元 is the New Taiwan dollar, named once."""
-    from pipeline import names
-    from pipeline.translate import translate
-    from pipeline.typography import house_style
+    from pipeline.lang.typography import house_style
+    from pipeline.stages import names
+    from pipeline.stages.translate import translate
     text = ("（中央社記者王小明台北31日電）台積電今天公布第三季營收9899.2億元新台幣，"
             "另一家公司營收為320億元。")
     doc = segment(convert(Document("t", "t.md", Meta(title="營收", language="zh-Hant-TW", date="2025-10-31"),
@@ -129,7 +129,7 @@ def test_a_taiwan_papers_dateline_and_amounts_read_as_such() -> None:
 
 def test_a_trillion_keeps_its_scale_and_currency() -> None:
     """Given "15.4 trillion yuan" the model wrote "15.4 yuan"; given 15.4万亿元人民币, RMB 15.4 trillion."""
-    from pipeline.translate import translate
+    from pipeline.stages.translate import translate
     doc = segment(convert(Document("t", "t.md", Meta(title="贷款", language="zh-Hans-CN"),
                                    [Block("paragraph", "前11个月人民币贷款增加15.4万亿元。")])))
     english = " ".join(u.text for u in translate(doc).units.values())

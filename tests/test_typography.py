@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.typography import date_order, house_style
+from pipeline.lang.typography import date_order, house_style
 
 
 @pytest.mark.parametrize("text, order, styled", [

@@ -10,13 +10,16 @@ from pathlib import Path
 import pytest
 from translate.storage.xliff import xlifffile
 
-from pipeline import corrections, glossary, jsonio
-from pipeline.align import AlignedDocument
-from pipeline.checks import entities
-from pipeline.document import Correction
+from pipeline import jsonio
+from pipeline.checks.english import entities
 from pipeline.errors import SourceError
-from pipeline.quality import Report, report
-from pipeline.xliff import XLIFF_12, export, merge_into_corrections
+from pipeline.lang import glossary
+from pipeline.model.aligned import AlignedDocument
+from pipeline.model.document import Correction
+from pipeline.model.quality import Report
+from pipeline.ops.xliff import XLIFF_12, export, merge_into_corrections
+from pipeline.stages import corrections
+from pipeline.stages.quality import report
 
 from .conftest import SEEDS, Build, make
 

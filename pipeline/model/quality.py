@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..document import Correction
+from pipeline.model.document import Correction
 
 
 @dataclass

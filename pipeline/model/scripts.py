@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..document import Meta
+from pipeline.model.document import Meta
 
 Script = Literal["zh-Hant", "zh-Hans"]
 SCRIPTS: tuple[Script, ...] = ("zh-Hant", "zh-Hans")

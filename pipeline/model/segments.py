@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..document import Meta
-from .scripts import Script, Texts
+from pipeline.model.document import Meta
+from pipeline.model.scripts import Script, Texts
+
 
 @dataclass
 class Sentence:

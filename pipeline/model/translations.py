@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..checks import Expectation
+from pipeline.model.aligned import Expectation
 
 
 @dataclass
